@@ -1,0 +1,81 @@
+/**
+ * Command-line parsing for `veil`: global flags (CLI.md), per-command flags, and the usage text.
+ * Unknown flags are usage errors (exit 2), never silently ignored.
+ */
+import { parseArgs } from 'node:util';
+import { AppError } from '../../shared/contract/errors.ts';
+import { BACKENDS, type BackendName } from '../../shared/domain/run.ts';
+
+export const USAGE = `Usage: veil <command> [options]
+
+Commands:
+  datasets synth --name N [--identities 40] [--per-identity 10] [--size 32|64|112] [--color]
+  datasets import DIR --name N [--size 112] [--gray|--color]
+  datasets list | show D | delete D
+  runs list
+  serve [--port 0] [--host 127.0.0.1]
+  demo [--quick]
+
+Global options:
+  --data-dir DIR      where the studio keeps its data (else $VEIL_HOME, else the user-data folder)
+  --json              print exactly one JSON document on stdout; progress goes to stderr
+  --backend NAME      engine backend: tensorflow | wasm | cpu (default: best available)
+  --seed N            random seed (default 1)
+  -h, --help          show this help`;
+
+const OPTIONS = {
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean' },
+  backend: { type: 'string' },
+  seed: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+  name: { type: 'string' },
+  identities: { type: 'string' },
+  'per-identity': { type: 'string' },
+  size: { type: 'string' },
+  color: { type: 'boolean' },
+  gray: { type: 'boolean' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  quick: { type: 'boolean' },
+} as const;
+
+export interface ParsedArgs {
+  positionals: string[];
+  flags: Record<string, string | boolean | undefined>;
+  dataDir: string | undefined;
+  json: boolean;
+  backend: BackendName | undefined;
+  seed: number;
+}
+
+export function parseCli(argv: string[]): ParsedArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new AppError('VALIDATION', `${(err as Error).message}. Run \`veil --help\` for the list of options.`);
+  }
+  const flags = parsed.values as Record<string, string | boolean | undefined>;
+  const backend = flags.backend as string | undefined;
+  if (backend !== undefined && !(BACKENDS as readonly string[]).includes(backend)) {
+    throw new AppError('VALIDATION', `--backend must be one of ${BACKENDS.join(', ')}, not "${backend}".`);
+  }
+  return {
+    positionals: parsed.positionals,
+    flags,
+    dataDir: flags['data-dir'] as string | undefined,
+    json: flags.json === true,
+    backend: backend as BackendName | undefined,
+    seed: flags.seed === undefined ? 1 : intFlag(flags, 'seed', 1),
+  };
+}
+
+/** Reads an integer flag; a malformed value is a usage error naming the flag. */
+export function intFlag(flags: ParsedArgs['flags'], name: string, fallback: number): number {
+  const raw = flags[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n)) throw new AppError('VALIDATION', `--${name} takes a whole number, not "${String(raw)}".`);
+  return n;
+}

@@ -1,0 +1,67 @@
+/**
+ * The `veil` command line: parses arguments, opens the backend in process, dispatches commands,
+ * maps failures to exit codes, and turns Ctrl-C into a cancelled job (exit 5).
+ */
+import { AppError, toErrorInfo } from '../../shared/contract/errors.ts';
+import { openBackend, type Backend } from '../ipc/backend.ts';
+import { resolveDataDir } from '../platform/data-dir.ts';
+import { parseCli, USAGE } from './args.ts';
+import { datasetsCommand } from './commands/datasets.ts';
+import { demoCommand } from './commands/demo.ts';
+import { runsCommand } from './commands/runs.ts';
+import { serveCommand } from './commands/serve.ts';
+import type { CliContext, Command } from './context.ts';
+import { printError, progressPrinter, type Output } from './output.ts';
+
+const COMMANDS: Record<string, Command> = {
+  datasets: datasetsCommand,
+  runs: runsCommand,
+  serve: serveCommand,
+  demo: demoCommand,
+};
+
+export async function runCli(argv: string[], out: Output = { json: false, stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let backend: Backend | null = null;
+  const controller = new AbortController();
+  const onSignal = (): void => controller.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const args = parseCli(argv);
+    out.json = args.json;
+    const name = args.positionals[0];
+    if (args.flags.help || !name) {
+      out.stdout.write(`${USAGE}\n`);
+      return name || args.flags.help ? 0 : 2;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new AppError('VALIDATION', `Unknown command "${name}". Run \`veil --help\` for the list of commands.`);
+    const ctx: CliContext = {
+      args,
+      out,
+      signal: controller.signal,
+      backend: () => {
+        if (!backend) {
+          backend = openBackend({ dataDir: resolveDataDir(args.dataDir) });
+          backend.bus.subscribe(((print) => (e) => {
+            if (e.event === 'job.progress') print(e.payload as Parameters<typeof print>[0]);
+          })(progressPrinter(out)));
+        }
+        return backend;
+      },
+      call: async (method, request) => {
+        const result = await ctx.backend().router.invoke(method, request, { signal: controller.signal });
+        if (!result.ok) throw new AppError(result.error.code, result.error.message);
+        return result.value as never;
+      },
+    };
+    await command(ctx);
+    return 0;
+  } catch (err) {
+    return printError(out, toErrorInfo(err));
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    (backend as Backend | null)?.close();
+  }
+}

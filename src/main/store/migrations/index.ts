@@ -1,0 +1,12 @@
+/**
+ * The ordered list of schema migrations. Versions step by 10; each one runs inside the single
+ * transaction opened by `migrate`, and `PRAGMA user_version` records the newest applied.
+ */
+import { migration0010 } from './0010-initial.ts';
+import type { Migration } from './migration.ts';
+
+export type { Migration };
+
+export const MIGRATIONS: readonly Migration[] = [migration0010];
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,0 +1,18 @@
+/**
+ * The renderer's one API seam: Electron's preload bridge (`window.api`) when present, else the
+ * HTTP bridge client. Views and state classes get a `VeilApi` and never look further.
+ */
+import type { VeilApi } from '../../../shared/contract/api.ts';
+import { HttpApi, takeToken } from './http-client.ts';
+
+declare global {
+  interface Window {
+    api?: VeilApi;
+  }
+}
+
+export function createApi(): VeilApi | null {
+  if (window.api) return window.api;
+  const token = takeToken();
+  return token ? new HttpApi(token) : null;
+}

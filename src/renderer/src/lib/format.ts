@@ -1,0 +1,11 @@
+/**
+ * Small display formatters.
+ */
+export function formatEta(seconds: number | null): string {
+  if (seconds === null) return '';
+  return seconds < 60 ? `${seconds}s left` : `${Math.floor(seconds / 60)}m ${seconds % 60}s left`;
+}
+
+export function formatDate(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}

@@ -1,0 +1,43 @@
+/**
+ * Every user-visible string of the studio in one place.
+ */
+export const t = {
+  appName: 'Veil Studio',
+  tagline: 'Face-recognition privacy lab',
+  nav: {
+    datasets: 'Datasets',
+    lab: 'Defence Lab',
+    runs: 'Runs',
+    attacks: 'Attacks',
+    compare: 'Compare',
+    export: 'Export',
+  },
+  noToken: 'This page needs the address printed by `veil serve` (it carries the access token). Open that URL.',
+  datasets: {
+    title: 'Datasets',
+    empty: 'No datasets yet. Generate the embedded synthetic faces below, or import a folder laid out as <root>/<identity>/<image>.',
+    synthTitle: 'Generate synthetic faces',
+    importTitle: 'Import a face folder',
+    name: 'Name',
+    identities: 'Identities',
+    perIdentity: 'Images per identity',
+    size: 'Size (px)',
+    color: 'Colour',
+    folder: 'Folder on this computer',
+    generate: 'Generate',
+    import: 'Import',
+    images: 'images',
+    ids: 'identities',
+    private: 'private',
+    public: 'public',
+    skipped: 'Skipped at import',
+    duplicates: 'Duplicate groups',
+    dropped: 'Identities left out (fewer than 2 usable images)',
+    preview: 'Images',
+    legend: { train: 'private · train', heldout: 'private · held-out', public: 'public (attacker)' },
+    delete: 'Delete',
+  },
+  comingSoon: (what: string) => `${what} arrives with the engine and defence work; this view is a placeholder until then.`,
+  runs: { title: 'Runs', empty: 'No training runs yet.' },
+  cancel: 'Cancel',
+} as const;

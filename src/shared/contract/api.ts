@@ -1,0 +1,102 @@
+/**
+ * The typed API, written once: method name -> request and response types, and the schema that
+ * validates each request. The Electron IPC transport, the HTTP bridge and the CLI all dispatch
+ * through one router over this map; `VeilApi` is what the renderer's single API seam implements.
+ */
+import type { z } from 'zod';
+import type { DatasetDetail, DatasetSummary, ImageInfo } from '../domain/dataset.ts';
+import type { JobInfo } from '../domain/job.ts';
+import type { BackendName, RunSummary } from '../domain/run.ts';
+import type { Result } from './errors.ts';
+import type { EventMap, EventName } from './events.ts';
+import * as s from './schemas.ts';
+
+/** Software versions recorded with every run and shown in About. */
+export interface Versions {
+  studio: string;
+  node: string;
+  tfjs: string;
+  electron: string | null;
+}
+
+export interface AppInfoResponse {
+  versions: Versions;
+  /** absolute path of the data directory (SQLite file, caches, artifacts) */
+  dataDir: string;
+  /** engine backend the next run will use, when known */
+  preferredBackend: BackendName | null;
+}
+
+export interface ListDatasetsResponse {
+  datasets: DatasetSummary[];
+}
+
+export interface ImportDatasetResponse extends DatasetSummary {
+  skipped: DatasetDetail['skipped'];
+  ignored: DatasetDetail['ignored'];
+  /** number of duplicate files found (content hash), each skipped after its first copy */
+  duplicates: number;
+  droppedIdentities: string[];
+}
+
+export interface ListImagesResponse {
+  images: ImageInfo[];
+  /** total number of images in the dataset */
+  total: number;
+}
+
+export interface ListJobsResponse {
+  jobs: JobInfo[];
+}
+
+export interface ListRunsResponse {
+  runs: RunSummary[];
+}
+
+/** The contract: each method's request (after defaults) and response. */
+export interface ApiMethods {
+  'app.info': { request: z.input<typeof s.empty>; response: AppInfoResponse };
+  'datasets.list': { request: z.input<typeof s.empty>; response: ListDatasetsResponse };
+  'datasets.show': { request: z.input<typeof s.datasetRef>; response: DatasetDetail };
+  'datasets.synth': { request: z.input<typeof s.datasetsSynth>; response: DatasetSummary };
+  'datasets.import': { request: z.input<typeof s.datasetsImport>; response: ImportDatasetResponse };
+  'datasets.images': { request: z.input<typeof s.datasetsImages>; response: ListImagesResponse };
+  'datasets.delete': { request: z.input<typeof s.datasetRef>; response: { deleted: string } };
+  'jobs.list': { request: z.input<typeof s.empty>; response: ListJobsResponse };
+  'jobs.cancel': { request: z.input<typeof s.jobRef>; response: { cancelled: boolean } };
+  'runs.list': { request: z.input<typeof s.empty>; response: ListRunsResponse };
+}
+
+export type MethodName = keyof ApiMethods;
+export type RequestOf<M extends MethodName> = ApiMethods[M]['request'];
+export type ResponseOf<M extends MethodName> = ApiMethods[M]['response'];
+
+/** One request schema per method; the map's keys are the set of known methods. */
+export const requestSchemas = {
+  'app.info': s.empty,
+  'datasets.list': s.empty,
+  'datasets.show': s.datasetRef,
+  'datasets.synth': s.datasetsSynth,
+  'datasets.import': s.datasetsImport,
+  'datasets.images': s.datasetsImages,
+  'datasets.delete': s.datasetRef,
+  'jobs.list': s.empty,
+  'jobs.cancel': s.jobRef,
+  'runs.list': s.empty,
+} as const satisfies Record<MethodName, z.ZodType>;
+
+/** The parsed (defaults applied) request a handler receives. */
+export type ParsedRequestOf<M extends MethodName> = z.output<(typeof requestSchemas)[M]>;
+
+export const METHOD_NAMES = Object.keys(requestSchemas) as MethodName[];
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.prototype.hasOwnProperty.call(requestSchemas, value);
+}
+
+/** The single seam between views and the backend: Electron's preload and the HTTP client both implement it. */
+export interface VeilApi {
+  invoke<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>;
+  /** Subscribes to pushed events; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventMap[E]) => void): () => void;
+}

@@ -1,0 +1,24 @@
+/**
+ * Events pushed from the backend to every client (IPC `webContents.send`, HTTP server-sent events).
+ * Progress is pushed, never polled.
+ */
+import type { JobInfo } from '../domain/job.ts';
+
+export interface EventMap {
+  /** a job started, progressed, or finished (status tells which) */
+  'job.progress': JobInfo;
+  /** the dataset list changed (created, imported, deleted) */
+  'datasets.changed': { datasetId: string };
+  /** the run list or a run's status changed */
+  'runs.changed': { runId: string };
+}
+
+export type EventName = keyof EventMap;
+
+export const EVENT_NAMES: readonly EventName[] = ['job.progress', 'datasets.changed', 'runs.changed'];
+
+/** One event on the wire. */
+export interface EventEnvelope<E extends EventName = EventName> {
+  event: E;
+  payload: EventMap[E];
+}

@@ -1,0 +1,54 @@
+/**
+ * One validation schema per contract method (zod). Every transport (IPC, HTTP, CLI) validates
+ * a request here, once, before the handler runs; handlers trust their input.
+ */
+import { z } from 'zod';
+
+const name = z
+  .string()
+  .trim()
+  .min(1, 'a name is required')
+  .max(80, 'names are at most 80 characters')
+  .regex(/^[^\u0000-\u001f/\\]+$/, 'names may not contain control characters or slashes');
+
+/** A dataset or run reference: its id or its name. */
+const ref = z.string().trim().min(1, 'a dataset or run id or name is required').max(200);
+
+const seed = z.number().int().min(0).max(2 ** 31 - 1);
+
+export const empty = z.object({}).strict();
+
+export const datasetsSynth = z
+  .object({
+    name,
+    identities: z.number().int().min(2).max(1000).default(40),
+    perIdentity: z.number().int().min(2).max(200).default(10),
+    size: z.union([z.literal(32), z.literal(64), z.literal(112)]).default(64),
+    color: z.boolean().default(false),
+    seed: seed.default(1),
+  })
+  .strict();
+
+export const datasetsImport = z
+  .object({
+    dir: z.string().min(1, 'the folder to import is required').max(4096),
+    name,
+    size: z.number().int().min(16).max(512).default(112),
+    color: z.boolean().default(false),
+    seed: seed.default(1),
+  })
+  .strict();
+
+export const datasetRef = z.object({ dataset: ref }).strict();
+
+export const datasetsImages = z
+  .object({
+    dataset: ref,
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(500).default(60),
+  })
+  .strict();
+
+export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
+
+export const runRef = z.object({ run: ref }).strict();

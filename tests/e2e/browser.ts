@@ -1,0 +1,80 @@
+/**
+ * E2E helpers: launch Debian's Chromium headless with playwright-core (DESIGN.md section 10 flags),
+ * start `veil serve` as a real child process, and save screenshots under test-results/.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
+
+export function chromiumPath(): string {
+  return process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium';
+}
+
+/** playwright-core's launch() already runs Chromium on a fresh temporary profile (the --user-data-dir of DESIGN.md). */
+export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const browser = await chromium.launch({
+    executablePath: chromiumPath(),
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+  return {
+    browser,
+    close: () => browser.close(),
+  };
+}
+
+export interface Served {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Starts `veil serve --port 0` on a fresh data dir and waits for its `{url, token}` line. */
+export async function startServe(): Promise<Served> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'veil-e2e-'));
+  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/veil.js'), 'serve', '--port', '0', '--data-dir', dataDir, '--json'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c) => (stderr += c));
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`veil serve exited with ${code}: ${stderr}`)));
+  });
+  const { url, token } = JSON.parse(line) as { url: string; token: string };
+  return {
+    url,
+    token,
+    origin: new URL(url).origin,
+    dataDir,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return join(SCREENSHOTS, `${name}.png`);
+}

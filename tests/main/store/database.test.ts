@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../src/shared/contract/errors.ts';
+import { LATEST_SCHEMA_VERSION, migrate, openDatabase } from '../../../src/main/store/database.ts';
+import { MIGRATIONS } from '../../../src/main/store/migrations/index.ts';
+import { tempDir } from '../../helpers/temp.ts';
+
+const TABLES = ['datasets', 'identities', 'images', 'runs', 'run_metrics', 'checkpoints', 'attacks', 'attack_samples', 'exports', 'reports'];
+
+describe('the studio database', () => {
+  it('migrates an empty database to the latest schema with every table', () => {
+    const db = openDatabase({ file: ':memory:' });
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name);
+    expect(tables).toEqual(expect.arrayContaining(TABLES));
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('turns on WAL and foreign keys for a file database', () => {
+    const db = openDatabase({ file: join(tempDir(), 'veil.sqlite') });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('refuses a database written by a newer studio and leaves it untouched', () => {
+    const file = join(tempDir(), 'future.sqlite');
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 10}`);
+    raw.close();
+    expect(() => openDatabase({ file })).toThrowError(AppError);
+    expect(() => openDatabase({ file })).toThrowError(/newer than this studio/);
+    const again = new Database(file);
+    expect(again.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION + 10);
+    expect(again.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
+    again.close();
+  });
+
+  it('applies migrations in one transaction: a failing migration leaves no table behind', () => {
+    const db = new Database(':memory:');
+    const broken = [...MIGRATIONS, { version: LATEST_SCHEMA_VERSION + 10, name: 'broken', sql: 'CREATE TABLE ok_table (x INTEGER); SELECT * FROM no_such_table;' }];
+    expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+    expect(db.pragma('user_version', { simple: true })).toBe(0);
+    expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
+    db.close();
+  });
+
+  it('is idempotent when reopened', () => {
+    const file = join(tempDir(), 'twice.sqlite');
+    openDatabase({ file }).close();
+    const db = openDatabase({ file });
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('pages images through the dataset index, not a table scan', () => {
+    const db = openDatabase({ file: ':memory:' });
+    const plan = db
+      .prepare('EXPLAIN QUERY PLAN SELECT id FROM images WHERE dataset_id = ? ORDER BY cache_index LIMIT 10 OFFSET 0')
+      .all('x') as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX images_by_dataset/);
+    db.close();
+  });
+});
