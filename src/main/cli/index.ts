@@ -43,9 +43,10 @@ export async function runCli(argv: string[], out: Output = { json: false, stdout
       backend: () => {
         if (!backend) {
           backend = openBackend({ dataDir: resolveDataDir(args.dataDir) });
-          backend.bus.subscribe(((print) => (e) => {
-            if (e.event === 'job.progress') print(e.payload as Parameters<typeof print>[0]);
-          })(progressPrinter(out)));
+          const print = progressPrinter(out);
+          backend.bus.subscribe((e) => {
+            if (e.event === 'job.progress') print(e.payload);
+          });
         }
         return backend;
       },

@@ -17,8 +17,5 @@ export type EventName = keyof EventMap;
 
 export const EVENT_NAMES: readonly EventName[] = ['job.progress', 'datasets.changed', 'runs.changed'];
 
-/** One event on the wire. */
-export interface EventEnvelope<E extends EventName = EventName> {
-  event: E;
-  payload: EventMap[E];
-}
+/** One event on the wire: a union discriminated by `event`, so checking it narrows `payload`. */
+export type EventEnvelope = { [E in EventName]: { event: E; payload: EventMap[E] } }[EventName];

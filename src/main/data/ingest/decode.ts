@@ -38,7 +38,8 @@ export async function decodeFace(bytes: Uint8Array, size: number, channels: 1 | 
   } else {
     image = sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' });
     try {
-      const meta = await image.metadata();
+      // The header alone (no pixels decoded), read without the limit so a bomb gets a size message.
+      const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
       width = meta.autoOrient?.width ?? meta.width ?? 0;
       height = meta.autoOrient?.height ?? meta.height ?? 0;
     } catch (err) {

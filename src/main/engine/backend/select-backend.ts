@@ -1,0 +1,62 @@
+/**
+ * Picks the TensorFlow.js backend at start (DESIGN.md section 3): `tensorflow` (tfjs-node-gpu,
+ * then tfjs-node) when one loads, else `wasm` (SIMD, with the engine's own gradient kernels),
+ * else `cpu`. An explicit choice overrides the order and fails loudly when it cannot load.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../../shared/contract/errors.ts';
+import type { BackendName } from '../../../shared/domain/run.ts';
+
+export { tf };
+
+/** Extra kernels registered after the wasm backend loads (the engine's gradient kernels). */
+const wasmSetupHooks: (() => void)[] = [];
+
+export function onWasmReady(hook: () => void): void {
+  wasmSetupHooks.push(hook);
+}
+
+async function tryTensorflow(): Promise<boolean> {
+  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(pkg);
+      if (await tf.setBackend('tensorflow')) return true;
+    } catch {
+      // not installed (optional dependency) or libtensorflow missing: try the next one
+    }
+  }
+  return false;
+}
+
+async function tryWasm(): Promise<boolean> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+    if (!(await tf.setBackend('wasm'))) return false;
+    for (const hook of wasmSetupHooks) hook();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const loaders: Record<BackendName, () => Promise<boolean>> = {
+  tensorflow: tryTensorflow,
+  wasm: tryWasm,
+  cpu: () => tf.setBackend('cpu'),
+};
+
+/** Initialises the best (or the requested) backend and returns its name. */
+export async function selectBackend(requested?: BackendName): Promise<BackendName> {
+  const order: BackendName[] = requested ? [requested] : ['tensorflow', 'wasm', 'cpu'];
+  for (const name of order) {
+    if (tf.getBackend() === name) return name;
+    if (await loaders[name]()) {
+      await tf.ready();
+      return name;
+    }
+  }
+  throw new AppError(
+    'UNSUPPORTED',
+    `The ${requested} backend could not be loaded on this machine. Leave out --backend to use the best available one (wasm runs everywhere).`,
+  );
+}
