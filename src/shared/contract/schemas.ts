@@ -33,7 +33,13 @@ export const datasetsImport = z
   .object({
     dir: z.string().min(1, 'the folder to import is required').max(4096),
     name,
-    size: z.number().int().min(16).max(512).default(112),
+    size: z
+      .number()
+      .int()
+      .min(16)
+      .max(512)
+      .refine((v) => v % 8 === 0, 'size must be a multiple of 8 (the frequency front end works on 8x8 blocks)')
+      .default(112),
     color: z.boolean().default(false),
     seed: seed.default(1),
   })

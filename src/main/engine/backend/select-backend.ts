@@ -6,15 +6,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName } from '../../../shared/domain/run.ts';
+import { registerWasmKernels } from './wasm-kernels.ts';
 
 export { tf };
 
-/** Extra kernels registered after the wasm backend loads (the engine's gradient kernels). */
-const wasmSetupHooks: (() => void)[] = [];
-
-export function onWasmReady(hook: () => void): void {
-  wasmSetupHooks.push(hook);
-}
 
 async function tryTensorflow(): Promise<boolean> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
@@ -32,7 +27,7 @@ async function tryWasm(): Promise<boolean> {
   try {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return false;
-    for (const hook of wasmSetupHooks) hook();
+    registerWasmKernels();
     return true;
   } catch {
     return false;
