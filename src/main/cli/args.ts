@@ -12,7 +12,11 @@ Commands:
   datasets synth --name N [--identities 40] [--per-identity 10] [--size 32|64|112] [--color]
   datasets import DIR --name N [--size 112] [--gray|--color]
   datasets list | show D | delete D
-  runs list
+  train --dataset D --defense none|ppfr-fd [--epochs N] [--profile quick|standard] [--name R]
+  train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
+  runs list | show R
+  export --run R --out DIR [--format imagefolder|tensor] [--force]
+  bench train --model probe-cnn|default [--batch 32] [--seconds 20]
   serve [--port 0] [--host 127.0.0.1]
   demo [--quick]
 
@@ -38,6 +42,20 @@ const OPTIONS = {
   port: { type: 'string' },
   host: { type: 'string' },
   quick: { type: 'boolean' },
+  dataset: { type: 'string' },
+  defense: { type: 'string' },
+  k: { type: 'string' },
+  'accuracy-budget': { type: 'string' },
+  epochs: { type: 'string' },
+  profile: { type: 'string' },
+  resume: { type: 'string' },
+  model: { type: 'string' },
+  batch: { type: 'string' },
+  seconds: { type: 'string' },
+  run: { type: 'string' },
+  out: { type: 'string' },
+  format: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 export interface ParsedArgs {
@@ -69,6 +87,15 @@ export function parseCli(argv: string[]): ParsedArgs {
     backend: backend as BackendName | undefined,
     seed: flags.seed === undefined ? 1 : intFlag(flags, 'seed', 1),
   };
+}
+
+/** Reads a number flag (fractions allowed); a malformed value is a usage error naming the flag. */
+export function numberFlag(flags: ParsedArgs['flags'], name: string): number | undefined {
+  const raw = flags[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isFinite(n)) throw new AppError('VALIDATION', `--${name} takes a number, not "${String(raw)}".`);
+  return n;
 }
 
 /** Reads an integer flag; a malformed value is a usage error naming the flag. */

@@ -8,7 +8,10 @@ import { resolveDataDir } from '../platform/data-dir.ts';
 import { parseCli, USAGE } from './args.ts';
 import { datasetsCommand } from './commands/datasets.ts';
 import { demoCommand } from './commands/demo.ts';
+import { benchCommand } from './commands/bench.ts';
+import { exportCommand } from './commands/export.ts';
 import { runsCommand } from './commands/runs.ts';
+import { trainCommand } from './commands/train.ts';
 import { serveCommand } from './commands/serve.ts';
 import type { CliContext, Command } from './context.ts';
 import { printError, progressPrinter, type Output } from './output.ts';
@@ -16,6 +19,9 @@ import { printError, progressPrinter, type Output } from './output.ts';
 const COMMANDS: Record<string, Command> = {
   datasets: datasetsCommand,
   runs: runsCommand,
+  train: trainCommand,
+  bench: benchCommand,
+  export: exportCommand,
   serve: serveCommand,
   demo: demoCommand,
 };

@@ -9,6 +9,8 @@ import { JobRunner } from '../jobs/job-runner.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
+import { exportHandlers } from './handlers/exports.ts';
+import { runHandlers } from './handlers/runs.ts';
 import { Router } from './router.ts';
 
 export interface Backend {
@@ -33,6 +35,6 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
     router: null as unknown as Router,
     close: () => store.close(),
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend) });
+  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend) });
   return backend;
 }

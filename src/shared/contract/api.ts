@@ -6,7 +6,7 @@
 import type { z } from 'zod';
 import type { DatasetDetail, DatasetSummary, ImageInfo } from '../domain/dataset.ts';
 import type { JobInfo } from '../domain/job.ts';
-import type { BackendName, RunSummary } from '../domain/run.ts';
+import type { BackendName, RunDetail, RunSummary, TrainResult } from '../domain/run.ts';
 import type { Result } from './errors.ts';
 import type { EventMap, EventName } from './events.ts';
 import * as s from './schemas.ts';
@@ -53,6 +53,15 @@ export interface ListRunsResponse {
   runs: RunSummary[];
 }
 
+export interface ExportResponse {
+  /** absolute path of the export folder */
+  path: string;
+  format: 'imagefolder' | 'tensor';
+  samples: number;
+  /** absolute path of the export's manifest.json */
+  manifest: string;
+}
+
 /** The contract: each method's request (after defaults) and response. */
 export interface ApiMethods {
   'app.info': { request: z.input<typeof s.empty>; response: AppInfoResponse };
@@ -65,6 +74,10 @@ export interface ApiMethods {
   'jobs.list': { request: z.input<typeof s.empty>; response: ListJobsResponse };
   'jobs.cancel': { request: z.input<typeof s.jobRef>; response: { cancelled: boolean } };
   'runs.list': { request: z.input<typeof s.empty>; response: ListRunsResponse };
+  'runs.show': { request: z.input<typeof s.runRef>; response: RunDetail };
+  'runs.train': { request: z.input<typeof s.runsTrain>; response: TrainResult };
+  'runs.resume': { request: z.input<typeof s.runRef>; response: TrainResult };
+  'exports.create': { request: z.input<typeof s.exportsCreate>; response: ExportResponse };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -83,6 +96,10 @@ export const requestSchemas = {
   'jobs.list': s.empty,
   'jobs.cancel': s.jobRef,
   'runs.list': s.empty,
+  'runs.show': s.runRef,
+  'runs.train': s.runsTrain,
+  'runs.resume': s.runRef,
+  'exports.create': s.exportsCreate,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 /** The parsed (defaults applied) request a handler receives. */

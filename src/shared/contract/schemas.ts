@@ -3,6 +3,7 @@
  * a request here, once, before the handler runs; handlers trust their input.
  */
 import { z } from 'zod';
+import { BACKENDS, DEFENSES } from '../domain/run.ts';
 
 const name = z
   .string()
@@ -58,3 +59,29 @@ export const datasetsImages = z
 export const jobRef = z.object({ jobId: z.string().min(1).max(64) }).strict();
 
 export const runRef = z.object({ run: ref }).strict();
+
+export const exportsCreate = z
+  .object({
+    run: ref,
+    out: z.string().min(1, 'the output folder is required').max(4096),
+    format: z.enum(['imagefolder', 'tensor']).default('imagefolder'),
+    /** replace a non-empty output folder */
+    force: z.boolean().default(false),
+  })
+  .strict();
+
+export const runsTrain = z
+  .object({
+    dataset: ref,
+    defense: z.enum(DEFENSES),
+    /** fixed mixing k (mixup, freq-mixup) */
+    k: z.number().int().min(2).max(6).optional(),
+    /** accuracy budget delta of the adaptive defence, as a fraction (0.02 = 2 points) */
+    accuracyBudget: z.number().min(0).max(1).default(0.02),
+    epochs: z.number().int().min(1).max(1000).optional(),
+    profile: z.enum(['quick', 'standard']).default('standard'),
+    name: name.optional(),
+    seed: seed.default(1),
+    backend: z.enum(BACKENDS).optional(),
+  })
+  .strict();

@@ -12,6 +12,41 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/** Accuracy of a trained model on held-out images of its training identities. */
+export interface RunAccuracy {
+  /** closed-set identification accuracy, 0..1 */
+  identification: number;
+  /** 10-fold verification accuracy on all pairs of held-out images, 0..1 */
+  verification: number;
+  /** true accept rate at a false accept rate of 1e-2 (null: too few impostor pairs) */
+  tarAtFar1e2: number | null;
+  tarAtFar1e3: number | null;
+}
+
+/** What a finished training run reports (CLI.md `train`). */
+export interface TrainResult {
+  runId: string;
+  dataset: string;
+  defense: Defense;
+  backend: BackendName;
+  seed: number;
+  epochs: number;
+  /** wall-clock seconds of this session of the run */
+  seconds: number;
+  accuracy: RunAccuracy;
+  /** the adaptive defence's k policy; null for other defences */
+  policy: { kHistogram: Record<string, number>; meanK: number } | null;
+  /** DP-SGD's epsilon; null for other defences */
+  epsilon: number | null;
+  status: RunStatus;
+}
+
+/** One metric series of a run (per epoch). */
+export interface MetricSeries {
+  name: string;
+  points: { epoch: number; step: number; value: number }[];
+}
+
 /** One run as listed. */
 export interface RunSummary {
   id: string;
@@ -25,4 +60,17 @@ export interface RunSummary {
   createdAt: string;
   finishedAt: string | null;
   tags: string[];
+  /** the result once done; null before */
+  accuracy: RunAccuracy | null;
+}
+
+/** A run with its frozen config, versions and metric series. */
+export interface RunDetail extends RunSummary {
+  config: unknown;
+  versions: unknown;
+  error: string | null;
+  notes: string;
+  metrics: MetricSeries[];
+  /** the latest checkpoint's epoch, or null */
+  checkpointEpoch: number | null;
 }

@@ -54,3 +54,33 @@ describe('the veil command line', () => {
     expect(r.stdout).toMatch(/Usage: veil/);
   });
 });
+
+describe('veil train and bench', () => {
+  const dataDir = tempDir();
+
+  it('trains and prints the CLI.md train fields', async () => {
+    await cli(['--data-dir', dataDir, 'datasets', 'synth', '--name', 'f', '--identities', '6', '--per-identity', '5', '--size', '32']);
+    const r = await cli(['--data-dir', dataDir, 'train', '--dataset', 'f', '--defense', 'none', '--profile', 'quick', '--epochs', '2', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual(expect.arrayContaining(['runId', 'dataset', 'defense', 'backend', 'seed', 'epochs', 'seconds', 'accuracy', 'policy', 'epsilon']));
+    expect(Object.keys(doc.accuracy)).toEqual(['identification', 'verification', 'tarAtFar1e2', 'tarAtFar1e3']);
+    expect(doc).toMatchObject({ dataset: 'f', defense: 'none', epochs: 2, seed: 1, policy: null, epsilon: null });
+    const show = JSON.parse((await cli(['--data-dir', dataDir, 'runs', 'show', doc.runId, '--json'])).stdout);
+    expect(show).toMatchObject({ id: doc.runId, status: 'done', backend: doc.backend, seed: 1 });
+  });
+
+  it('exits 2 for an unknown defence', async () => {
+    const r = await cli(['--data-dir', dataDir, 'train', '--dataset', 'f', '--defense', 'tinfoil']);
+    expect(r.code).toBe(2);
+  });
+
+  it('benchmarks probe-cnn and prints images/s', async () => {
+    const r = await cli(['bench', 'train', '--model', 'probe-cnn', '--batch', '8', '--seconds', '0.5', '--json']);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ model: 'probe-cnn', backend: 'wasm', batch: 8 });
+    expect(doc.imagesPerSecond).toBeGreaterThan(0);
+    expect(doc.stepMsMedian).toBeGreaterThan(0);
+  });
+});

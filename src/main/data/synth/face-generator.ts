@@ -2,6 +2,8 @@
  * The embedded synthetic face generator [ours] (DESIGN.md section 4): identity parameters (face
  * shape, eyes, brows, nose, mouth, skin tone, hair line) and per-image nuisance (pose shift and
  * rotation, scale, lighting gradient, expression, noise), rasterised in plain JS with soft edges.
+ * Identities also carry fine detail, as real faces do (moles, hair-strand texture), so that
+ * high-frequency DCT channels hold identity information and not only noise.
  * Deterministic from (seed, identity, image); licence-free; owns no I/O.
  */
 import { hashSeed, Rng } from './random.ts';
@@ -32,6 +34,10 @@ export interface IdentityParams {
   lipThickness: number;
   lip: Rgb;
   earSize: number;
+  /** small dark spots on the skin: position (face units), radius, darkness */
+  moles: { x: number; y: number; r: number; dark: number }[];
+  /** hair-strand texture: spatial frequency (cycles per face unit), angle, contrast */
+  strands: { freq: number; angle: number; contrast: number };
 }
 
 /** What changes from one photo of a person to the next. */
@@ -81,6 +87,8 @@ export function identityParams(seed: number, identity: number): IdentityParams {
     lipThickness: r.range(0.022, 0.06),
     lip: [skin[0] * r.range(0.55, 0.85), skin[1] * r.range(0.35, 0.6), skin[2] * r.range(0.35, 0.6)],
     earSize: r.range(0.08, 0.16),
+    moles: Array.from({ length: 3 + r.int(8) }, () => ({ x: r.range(-0.45, 0.45), y: r.range(-0.25, 0.6), r: r.range(0.012, 0.03), dark: r.range(0.25, 0.6) })),
+    strands: { freq: r.range(9, 22), angle: r.range(-0.6, 0.6), contrast: r.range(0.15, 0.4) },
   };
 }
 
@@ -95,7 +103,7 @@ export function nuisance(seed: number, identity: number, image: number): Nuisanc
     lightStrength: r.range(0, 0.3),
     smile: r.range(-0.6, 1),
     eyeOpen: r.range(0.55, 1),
-    noise: r.range(0.01, 0.04),
+    noise: r.range(0.004, 0.015),
     background: [r.range(0.15, 0.85), r.range(0.15, 0.85), r.range(0.15, 0.85)],
   };
 }
@@ -123,14 +131,17 @@ function blend(px: Rgb, c: Rgb, a: number): void {
 /** Colour of one point of the face, before lighting and noise. */
 function shade(p: IdentityParams, n: Nuisance, x: number, y: number, aa: number): Rgb {
   const px: Rgb = [n.background[0], n.background[1], n.background[2]];
+  const strand = 1 + p.strands.contrast * Math.sin(p.strands.freq * Math.PI * (x * Math.cos(p.strands.angle) + y * Math.sin(p.strands.angle)));
+  const hair: Rgb = [p.hair[0] * strand, p.hair[1] * strand, p.hair[2] * strand];
   // Hair behind the head, then ears, then the face (jaw narrows or widens the lower half).
-  blend(px, p.hair, cover(ellipse(x, y, 0, -0.08, p.faceRx + p.hairVolume, p.faceRy + p.hairVolume * 0.6), aa) * (y < 0.15 ? 1 : 0.0));
+  blend(px, hair, cover(ellipse(x, y, 0, -0.08, p.faceRx + p.hairVolume, p.faceRy + p.hairVolume * 0.6), aa) * (y < 0.15 ? 1 : 0.0));
   for (const side of [-1, 1]) blend(px, p.skin, cover(ellipse(x, y, side * p.faceRx, 0, p.earSize * 0.7, p.earSize), aa));
   const jawRx = y > 0 ? p.faceRx * (1 - p.jaw * y) : p.faceRx;
   blend(px, p.skin, cover(ellipse(x, y, 0, 0, jawRx, p.faceRy), aa));
   // Hairline: hair covers the top of the face above a gently curved line.
   const line = p.hairline + 0.18 * x * x;
-  if (ellipse(x, y, 0, 0, p.faceRx + p.hairVolume, p.faceRy + p.hairVolume) < 0) blend(px, p.hair, cover(y - line, aa));
+  if (ellipse(x, y, 0, 0, p.faceRx + p.hairVolume, p.faceRy + p.hairVolume) < 0) blend(px, hair, cover(y - line, aa));
+  for (const m of p.moles) if (Math.abs(x - m.x) < 2 * m.r && Math.abs(y - m.y) < 2 * m.r) blend(px, [px[0] * (1 - m.dark), px[1] * (1 - m.dark), px[2] * (1 - m.dark)], cover(ellipse(x, y, m.x, m.y, m.r, m.r), aa));
   // Eyes: white, iris, then eyelid closing with expression; brows above.
   for (const side of [-1, 1]) {
     const ex = side * p.eyeSpacing;

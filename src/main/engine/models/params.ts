@@ -5,12 +5,22 @@
 import * as tf from '@tensorflow/tfjs';
 import { hashSeed } from '../../data/synth/random.ts';
 
+let instances = 0;
+
 export class Params {
   readonly vars = new Map<string, tf.Variable>();
+  /** tfjs variable names are global: each instance prefixes its own (`m3/stem/w`) */
+  readonly prefix: string;
   private readonly seed: number;
 
   constructor(seed: number) {
     this.seed = seed;
+    this.prefix = `m${++instances}/`;
+  }
+
+  /** Strips this instance's prefix from a global variable (or optimizer slot) name. */
+  local(globalName: string): string {
+    return globalName.startsWith(this.prefix) ? globalName.slice(this.prefix.length) : globalName;
   }
 
   /** He-normal weights for a layer with `fanIn` inputs (ReLU/PReLU networks). */
@@ -50,7 +60,7 @@ export class Params {
   private add(name: string, init: () => tf.Tensor, trainable = true): tf.Variable {
     if (this.vars.has(name)) throw new Error(`duplicate parameter ${name}`);
     const value = init();
-    const v = tf.variable(value, trainable, name);
+    const v = tf.variable(value, trainable, this.prefix + name);
     value.dispose();
     this.vars.set(name, v);
     return v;

@@ -1,8 +1,9 @@
 /**
- * Run queries: list runs, and mark runs whose worker died as `interrupted` at start-up.
- * Training-specific writes (metrics, checkpoints) join this repo with the engine issue.
+ * Run queries: create and update runs, record per-epoch metrics and the latest checkpoint, list
+ * and show runs, and mark runs whose worker died as `interrupted` at start-up.
  */
-import type { BackendName, Defense, RunStatus, RunSummary } from '../../../shared/domain/run.ts';
+import { AppError } from '../../../shared/contract/errors.ts';
+import type { BackendName, Defense, MetricSeries, RunAccuracy, RunDetail, RunStatus, RunSummary } from '../../../shared/domain/run.ts';
 import type { Db } from '../database.ts';
 
 interface RunRow {
@@ -13,12 +14,28 @@ interface RunRow {
   status: RunStatus;
   seed: number;
   backend: BackendName | null;
+  config: string;
+  versions: string;
+  result: string | null;
+  error: string | null;
+  notes: string;
   created_at: string;
   finished_at: string | null;
   tags: string;
 }
 
+export interface NewRun {
+  id: string;
+  name: string;
+  datasetId: string;
+  defense: Defense;
+  seed: number;
+  /** the request the run was started from, until the worker reports the frozen config */
+  config: unknown;
+}
+
 function toSummary(r: RunRow): RunSummary {
+  const result = r.result ? (JSON.parse(r.result) as { accuracy?: RunAccuracy }) : null;
   return {
     id: r.id,
     name: r.name,
@@ -30,6 +47,7 @@ function toSummary(r: RunRow): RunSummary {
     createdAt: r.created_at,
     finishedAt: r.finished_at,
     tags: JSON.parse(r.tags) as string[],
+    accuracy: result?.accuracy ?? null,
   };
 }
 
@@ -39,9 +57,83 @@ export class RunsRepo {
     this.db = db;
   }
 
+  create(run: NewRun, now = new Date().toISOString()): void {
+    this.db
+      .prepare(
+        `INSERT INTO runs (id, name, dataset_id, defense, status, config, seed, created_at, started_at)
+         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+      )
+      .run(run.id, run.name, run.datasetId, run.defense, JSON.stringify(run.config), run.seed, now, now);
+  }
+
+  nameExists(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM runs WHERE name = ?').get(name) !== undefined;
+  }
+
+  started(id: string, config: unknown, backend: BackendName, versions: unknown): void {
+    this.db
+      .prepare("UPDATE runs SET config = ?, backend = ?, versions = ?, status = 'running', error = NULL, finished_at = NULL WHERE id = ?")
+      .run(JSON.stringify(config), backend, JSON.stringify(versions), id);
+  }
+
+  finish(id: string, status: RunStatus, result: unknown, error: string | null = null, now = new Date().toISOString()): void {
+    this.db
+      .prepare('UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, finished_at = ? WHERE id = ?')
+      .run(status, result === null ? null : JSON.stringify(result), error, now, id);
+  }
+
+  addMetrics(id: string, epoch: number, step: number, values: Record<string, number>): void {
+    const insert = this.db.prepare('INSERT INTO run_metrics (run_id, step, epoch, name, value) VALUES (?, ?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const [name, value] of Object.entries(values)) if (Number.isFinite(value)) insert.run(id, step, epoch, name, value);
+    })();
+  }
+
+  /** Records the run's latest checkpoint (one folder, replaced atomically on every save). */
+  setCheckpoint(id: string, epoch: number, step: number, path: string, hash: string, now = new Date().toISOString()): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ?').run(id);
+      this.db.prepare('INSERT INTO checkpoints (run_id, epoch, step, path, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, epoch, step, path, hash, now);
+    })();
+  }
+
+  checkpoint(id: string): { epoch: number; step: number; path: string } | null {
+    return (this.db.prepare('SELECT epoch, step, path FROM checkpoints WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(id) as { epoch: number; step: number; path: string } | undefined) ?? null;
+  }
+
   list(): RunSummary[] {
-    const rows = this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC').all() as RunRow[];
-    return rows.map(toSummary);
+    return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC').all() as RunRow[]).map(toSummary);
+  }
+
+  resolve(ref: string): RunRow {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ? OR name = ? ORDER BY created_at DESC LIMIT 1').get(ref, ref) as RunRow | undefined;
+    if (!row) throw new AppError('NOT_FOUND', `No run "${ref}". List runs with \`veil runs list\`.`);
+    return row;
+  }
+
+  detail(ref: string): RunDetail {
+    const row = this.resolve(ref);
+    const points = this.db.prepare('SELECT name, epoch, step, value FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(row.id) as {
+      name: string;
+      epoch: number;
+      step: number;
+      value: number;
+    }[];
+    const series = new Map<string, MetricSeries>();
+    for (const p of points) {
+      const s = series.get(p.name) ?? { name: p.name, points: [] };
+      s.points.push({ epoch: p.epoch, step: p.step, value: p.value });
+      series.set(p.name, s);
+    }
+    return {
+      ...toSummary(row),
+      config: JSON.parse(row.config),
+      versions: JSON.parse(row.versions),
+      error: row.error,
+      notes: row.notes,
+      metrics: [...series.values()],
+      checkpointEpoch: this.checkpoint(row.id)?.epoch ?? null,
+    };
   }
 
   /** A run still `running` or `queued` when the studio starts had its worker die: mark it resumable. */

@@ -1,0 +1,47 @@
+/**
+ * `veil train` (CLI.md): trains a face model under a defence, or resumes a run. Ctrl-C finishes
+ * the current step, saves a checkpoint and exits 5.
+ */
+import { AppError } from '../../../shared/contract/errors.ts';
+import { DEFENSES, type Defense, type TrainResult } from '../../../shared/domain/run.ts';
+import { intFlag, numberFlag } from '../args.ts';
+import { printResult } from '../output.ts';
+import type { CliContext } from '../context.ts';
+
+function pct(v: number | null): string {
+  return v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`;
+}
+
+function summary(r: TrainResult): string {
+  return [
+    `Run ${r.runId}: ${r.defense} on ${r.dataset}, ${r.epochs} epochs on ${r.backend} in ${r.seconds}s (seed ${r.seed}).`,
+    `Held-out identification ${pct(r.accuracy.identification)}; verification ${pct(r.accuracy.verification)} (10-fold), TAR@FAR=1e-2 ${pct(r.accuracy.tarAtFar1e2)}, TAR@FAR=1e-3 ${pct(r.accuracy.tarAtFar1e3)}.`,
+  ].join('\n');
+}
+
+export async function trainCommand(ctx: CliContext): Promise<void> {
+  const f = ctx.args.flags;
+  if (typeof f.resume === 'string') {
+    const r = await ctx.call('runs.resume', { run: f.resume });
+    return printResult(ctx.out, r, () => summary(r));
+  }
+  if (typeof f.dataset !== 'string') throw new AppError('VALIDATION', 'Missing --dataset: name the dataset to train on (see `veil datasets list`).');
+  const defense = f.defense ?? 'none';
+  if (typeof defense !== 'string' || !(DEFENSES as readonly string[]).includes(defense)) {
+    throw new AppError('VALIDATION', `--defense must be one of ${DEFENSES.join(', ')}.`);
+  }
+  const profile = f.profile ?? (f.quick ? 'quick' : 'standard');
+  if (profile !== 'quick' && profile !== 'standard') throw new AppError('VALIDATION', '--profile must be quick or standard.');
+  const r = await ctx.call('runs.train', {
+    dataset: f.dataset,
+    defense: defense as Defense,
+    k: f.k === undefined ? undefined : intFlag(f, 'k', 2),
+    accuracyBudget: numberFlag(f, 'accuracy-budget') ?? 0.02,
+    epochs: f.epochs === undefined ? undefined : intFlag(f, 'epochs', 1),
+    profile,
+    name: typeof f.name === 'string' ? f.name : undefined,
+    seed: ctx.args.seed,
+    backend: ctx.args.backend,
+  });
+  printResult(ctx.out, r, () => summary(r));
+}

@@ -1,0 +1,60 @@
+/**
+ * The engine worker's typed message protocol. The jobs layer sends one `train` (new or resumed
+ * run) and at most one `cancel`; the worker answers with `started`, progress (`step`, `epoch`),
+ * `checkpoint` after each save, and exactly one `done` or `error`. A worker that exits without
+ * either died: its run is marked interrupted and resumes from the last checkpoint.
+ */
+import type { ErrorInfo } from '../../shared/contract/errors.ts';
+import type { Versions } from '../../shared/contract/api.ts';
+import type { BackendName, Defense } from '../../shared/domain/run.ts';
+import type { Evaluation } from './eval/evaluate.ts';
+import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
+import type { FrontEndState } from './masking/front-end.ts';
+import type { Position } from './train/checkpoint.ts';
+import type { Profile, TrainConfig } from './train/config.ts';
+import type { TrainData } from './train/data.ts';
+import type { EpochInfo, StepInfo } from './train/trainer.ts';
+
+export interface TrainRequest {
+  /** absolute path of the dataset's pixel cache */
+  cacheFile: string;
+  /** image count of the cache (checked against its size) */
+  count: number;
+  data: Omit<TrainData, 'pixels'>;
+  /** absolute path of the run's checkpoint folder */
+  checkpointDir: string;
+  /** resume from the checkpoint in `checkpointDir` instead of starting fresh */
+  resume: boolean;
+  /** for a fresh run: what to resolve the config from */
+  defense: Defense;
+  profile: Profile;
+  seed: number;
+  epochs?: number;
+  /** null = best available */
+  backend: BackendName | null;
+}
+
+/** Export a run's masked training samples into a (staging) folder. */
+export interface ExportRequest {
+  cacheFile: string;
+  count: number;
+  size: number;
+  channels: 1 | 3;
+  items: ExportItem[];
+  /** the run's checkpoint folder (for its fitted front end) */
+  checkpointDir: string;
+  outDir: string;
+  format: ExportFormat;
+}
+
+export type ToWorker = { type: 'train'; request: TrainRequest } | { type: 'export'; request: ExportRequest } | { type: 'cancel' };
+
+export type FromWorker =
+  | { type: 'started'; config: TrainConfig; backend: BackendName; versions: Versions; resumedFrom: Position | null }
+  | { type: 'step'; info: StepInfo }
+  | { type: 'epoch'; info: EpochInfo }
+  | { type: 'checkpoint'; path: string; hash: string; position: Position }
+  | { type: 'done'; status: 'done' | 'cancelled'; evaluation: Evaluation | null; seconds: number }
+  | { type: 'export-progress'; done: number; total: number }
+  | { type: 'exported'; output: ExportOutput; frontEnd: FrontEndState }
+  | { type: 'error'; error: ErrorInfo };

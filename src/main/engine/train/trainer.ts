@@ -1,0 +1,136 @@
+/**
+ * The training loop (one loop with hooks, after minGPT's trainer): seeded batches, a cosine LR
+ * schedule, decoupled weight decay, batch-norm statistics, held-out accuracy per epoch, NaN/Inf
+ * and tensor-leak guards, cooperative cancellation (the current step finishes, then a checkpoint
+ * is saved) and resume from a position. Every step runs inside optimizer.minimize / tf.tidy.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AppError } from '../../../shared/contract/errors.ts';
+import { identificationAccuracy } from '../eval/evaluate.ts';
+import { headLoss } from '../models/heads.ts';
+import { applyStatUpdates, type Ctx } from '../models/layers.ts';
+import type { Position } from './checkpoint.ts';
+import { augmentFor, batchTensor, epochBatches, type TrainData } from './data.ts';
+import { embed, type FaceModel } from './face-model.ts';
+import { cosineWithWarmup } from './schedule.ts';
+
+export interface StepInfo {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  loss: number;
+  imagesPerSecond: number;
+  etaSeconds: number;
+}
+
+export interface EpochInfo {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  lr: number;
+  seconds: number;
+  imagesPerSecond: number;
+}
+
+export interface TrainHooks {
+  onStep?(info: StepInfo): void;
+  onEpoch?(info: EpochInfo): Promise<void> | void;
+  /** true once cancellation was requested */
+  shouldStop?(): boolean;
+  /** called after every epoch and on cancel with the position to resume from */
+  checkpoint?(position: Position, globalStep: number): Promise<void>;
+}
+
+export interface TrainOutcome {
+  status: 'done' | 'cancelled';
+  position: Position;
+}
+
+/** Leak allowance: optimizer slots and BN statistics are created in the first steps only. */
+function checkLeak(before: number, epoch: number): void {
+  const now = tf.memory().numTensors;
+  if (now > before) throw new AppError('INTERNAL', `Tensor leak in the training loop: ${now - before} tensors left after epoch ${epoch + 1}. Please report this.`);
+}
+
+export async function train(
+  model: FaceModel,
+  optimizer: tf.AdamOptimizer,
+  data: TrainData,
+  hooks: TrainHooks = {},
+  start: { position: Position; globalStep: number } = { position: { epoch: 0, step: 0 }, globalStep: 0 },
+): Promise<TrainOutcome> {
+  const cfg = model.config;
+  const ctx: Ctx = { params: model.params, training: true, statUpdates: [] };
+  const stepsPerEpoch = epochBatches(data.train, cfg.batch, cfg.seed, 0).length;
+  const totalSteps = stepsPerEpoch * cfg.epochs;
+  const warmupSteps = stepsPerEpoch * cfg.warmupEpochs;
+  const decayed = model.params.trainable().filter((v) => /\/w$/.test(model.params.local(v.name)));
+  let globalStep = start.globalStep;
+  let baseline = -1;
+  const started = performance.now();
+  let imagesSeen = 0;
+
+  for (let epoch = start.position.epoch; epoch < cfg.epochs; epoch++) {
+    const batches = epochBatches(data.train, cfg.batch, cfg.seed, epoch);
+    const epochStart = performance.now();
+    let lossSum = 0;
+    let lr = cfg.lr;
+    const firstStep = epoch === start.position.epoch ? start.position.step : 0;
+    for (let step = firstStep; step < batches.length; step++) {
+      if (hooks.shouldStop?.()) {
+        await hooks.checkpoint?.({ epoch, step }, globalStep);
+        return { status: 'cancelled', position: { epoch, step } };
+      }
+      const items = batches[step];
+      lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
+      (optimizer as unknown as { learningRate: number }).learningRate = lr;
+      const loss = optimizer.minimize(
+        () =>
+          tf.tidy(() => {
+            const augment = augmentFor(items.length, cfg.seed, epoch, step, { flip: cfg.flip, shift: cfg.shift });
+            const pixels = batchTensor(data, items.map((i) => i.row), augment);
+            const labels = tf.tensor2d(items.map((i) => [i.label]), [items.length, 1], 'int32');
+            return headLoss(ctx, cfg.head, embed(model, ctx, pixels), labels, tf.onesLike(labels).toFloat() as tf.Tensor2D);
+          }),
+        true,
+        model.params.trainable(),
+      )!;
+      applyStatUpdates(ctx);
+      tf.tidy(() => {
+        for (const v of decayed) v.assign(v.mul(1 - lr * cfg.weightDecay));
+      });
+      const value = (await loss.data())[0];
+      loss.dispose();
+      if (!Number.isFinite(value)) {
+        throw new AppError('ENGINE_NAN_LOSS', `The training loss became ${value} at epoch ${epoch + 1}, step ${step + 1}. Lower the learning rate or check the dataset, then start a new run.`);
+      }
+      globalStep++;
+      imagesSeen += items.length;
+      lossSum += value;
+      const elapsed = (performance.now() - started) / 1000;
+      const rate = imagesSeen / elapsed;
+      hooks.onStep?.({
+        epoch,
+        step,
+        stepsPerEpoch: batches.length,
+        loss: value,
+        imagesPerSecond: rate,
+        etaSeconds: Math.round(((totalSteps - globalStep) * cfg.batch) / rate),
+      });
+      if (baseline < 0 && globalStep >= 2) baseline = tf.memory().numTensors;
+    }
+    const accuracy = (epoch + 1) % cfg.evalEvery === 0 || epoch === cfg.epochs - 1 ? await identificationAccuracy(model, data) : Number.NaN;
+    const seconds = (performance.now() - epochStart) / 1000;
+    await hooks.onEpoch?.({
+      epoch,
+      loss: lossSum / Math.max(1, batches.length - firstStep),
+      accuracy,
+      lr,
+      seconds,
+      imagesPerSecond: (batches.length - firstStep) > 0 ? data.train.length / seconds : 0,
+    });
+    await hooks.checkpoint?.({ epoch: epoch + 1, step: 0 }, globalStep);
+    if (baseline >= 0) checkLeak(baseline, epoch);
+  }
+  return { status: 'done', position: { epoch: cfg.epochs, step: 0 } };
+}

@@ -1,0 +1,110 @@
+/**
+ * Masked-set export job (DESIGN.md section 8): the run's private training images, masked by its
+ * fitted front end, written by the engine worker into a staging folder beside the target; then
+ * `manifest.json` (dataset, defence config, key fingerprint, seed, per-sample recipe, counts,
+ * hashes) and one rename into place. Never half an export; a non-empty target needs `force`.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ExportResponse, ParsedRequestOf } from '../../shared/contract/api.ts';
+import { AppError } from '../../shared/contract/errors.ts';
+import { stageDirectory } from '../data/fs/atomic.ts';
+import type { ExportItem } from '../engine/export/masked-export.ts';
+import type { FromWorker, ToWorker } from '../engine/protocol.ts';
+import type { Store } from '../store/store.ts';
+import type { JobContext } from './job-runner.ts';
+import { engineWorkerUrl } from './train-job.ts';
+
+export const MANIFEST_FORMAT = 'veil-masked-set/1';
+
+/** Folder-safe identity names (the label keeps identities apart if two sanitise alike). */
+function folderName(name: string, label: number): string {
+  const safe = name.normalize('NFC').replace(/[\\/:*?"<>|\u0000-\u001f]/g, '_').slice(0, 80) || 'identity';
+  return `${String(label).padStart(4, '0')}-${safe}`;
+}
+
+async function isNonEmptyDir(path: string): Promise<boolean> {
+  try {
+    return (await readdir(path)).length > 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') throw new AppError('VALIDATION', `${path} is a file. Choose a folder for the export.`);
+    throw err;
+  }
+}
+
+export async function exportMaskedSet(deps: { store: Store; dataDir: string }, req: ParsedRequestOf<'exports.create'>, ctx: JobContext): Promise<ExportResponse> {
+  const run = deps.store.runs.resolve(req.run);
+  if (run.status !== 'done') throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; export a finished run.`);
+  if (run.defense === 'none') throw new AppError('UNSUPPORTED', `Run "${run.name}" is undefended: there is nothing masked to export. Export a run trained with a defence (e.g. --defense ppfr-fd).`);
+  const checkpoint = deps.store.runs.checkpoint(run.id);
+  if (!checkpoint) throw new AppError('NOT_FOUND', `Run "${run.name}" has no checkpoint to export from.`);
+  const out = resolve(req.out);
+  if (!req.force && (await isNonEmptyDir(out))) throw new AppError('CONFLICT', `${out} is not empty. Choose an empty folder, or pass --force to replace it.`);
+
+  const dataset = deps.store.datasets.resolve(run.dataset_id);
+  const detail = deps.store.datasets.detail(dataset.id);
+  const nameOf = new Map(detail.identityList.map((i) => [i.label, i.name]));
+  const rows = deps.store.datasets.images(dataset.id).filter((r) => r.split === 'train');
+  const privateLabels = [...new Set(deps.store.datasets.images(dataset.id).filter((r) => r.split !== 'public' && r.split !== 'eval').map((r) => r.label))].sort((a, b) => a - b);
+  const classOf = new Map(privateLabels.map((l, i) => [l, i]));
+  const items: ExportItem[] = rows.map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)!, identity: folderName(nameOf.get(r.label) ?? 'identity', classOf.get(r.label)!) }));
+
+  const stage = await stageDirectory(out);
+  const worker = new Worker(engineWorkerUrl());
+  try {
+    const result = await new Promise<Extract<FromWorker, { type: 'exported' }>>((done, fail) => {
+      worker.on('message', (msg: FromWorker) => {
+        if (msg.type === 'export-progress') ctx.progress(msg.done, msg.total);
+        else if (msg.type === 'exported') done(msg);
+        else if (msg.type === 'error') fail(new AppError(msg.error.code, msg.error.message));
+      });
+      worker.on('error', (err) => fail(new AppError('INTERNAL', `The engine worker crashed during the export: ${err.message}`)));
+      worker.on('exit', (code) => fail(new AppError('INTERNAL', `The engine worker stopped during the export (exit code ${code}); nothing was written.`)));
+      ctx.signal.addEventListener('abort', () => fail(new AppError('CANCELLED', 'The export was cancelled; nothing was written.')), { once: true });
+      const msg: ToWorker = {
+        type: 'export',
+        request: { cacheFile: join(deps.dataDir, dataset.cacheFile), count: dataset.images, size: dataset.size, channels: dataset.channels, items, checkpointDir: checkpoint.path, outDir: stage.path, format: req.format },
+      };
+      worker.postMessage(msg);
+    });
+    const config = JSON.parse(run.config) as { seed?: number; frontEnd?: unknown };
+    const hashOfRow = new Map(rows.map((r) => [r.cacheIndex, r.hash]));
+    const manifest = {
+      format: MANIFEST_FORMAT,
+      createdAt: new Date().toISOString(),
+      dataset: { id: dataset.id, name: dataset.name, size: dataset.size, channels: dataset.channels, splitSeed: dataset.splitConfig.seed },
+      run: { id: run.id, name: run.name, defense: run.defense, seed: run.seed },
+      defence: { frontEnd: config.frontEnd ?? null, keptChannels: result.frontEnd.kept.length, planes: result.frontEnd.planes },
+      /** identifies the run's secret channel permutation without revealing it */
+      keyFingerprint: createHash('sha256').update(JSON.stringify(result.frontEnd.permutation)).digest('hex').slice(0, 16),
+      seed: run.seed,
+      policyVersion: null,
+      exportFormat: req.format,
+      tensor: req.format === 'tensor' ? { dtype: 'float32', sampleShape: result.output.sampleShape, layout: 'NHWC', standardise: { mean: result.frontEnd.mean, std: result.frontEnd.std } } : null,
+      identities: privateLabels.map((l, i) => ({ label: i, name: nameOf.get(l) ?? '' })),
+      counts: { samples: result.output.samples.length, identities: privateLabels.length },
+      samples: result.output.samples.map((s) => {
+        const item = items[s.index];
+        return { ...s, recipe: { kind: 'masked', sources: [{ imageHash: hashOfRow.get(item.row), label: item.label, weight: 1 }] } };
+      }),
+      files: result.output.files,
+    };
+    const text = JSON.stringify(manifest, null, 2);
+    await writeFile(join(stage.path, 'manifest.json'), text);
+    ctx.throwIfCancelled();
+    await stage.commit();
+    deps.store.db
+      .prepare('INSERT INTO exports (id, run_id, dataset_id, path, format, samples, manifest_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(`ex_${randomBytes(5).toString('hex')}`, run.id, dataset.id, out, req.format, manifest.counts.samples, createHash('sha256').update(text).digest('hex'), manifest.createdAt);
+    return { path: out, format: req.format, samples: manifest.counts.samples, manifest: join(out, 'manifest.json') };
+  } catch (err) {
+    await stage.discard();
+    throw err;
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}

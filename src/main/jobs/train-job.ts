@@ -1,0 +1,167 @@
+/**
+ * Training runs as jobs: creates the run row, starts the engine worker, relays its progress to
+ * the job (events), records the frozen config, per-epoch metrics and the latest checkpoint in the
+ * store, and the result. Cancel = the worker finishes its step and checkpoints (run `cancelled`,
+ * resumable). A worker that dies leaves the run `interrupted`, resumable from its checkpoint.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../shared/contract/errors.ts';
+import type { ParsedRequestOf } from '../../shared/contract/api.ts';
+import type { TrainResult } from '../../shared/domain/run.ts';
+import type { FromWorker, ToWorker, TrainRequest } from '../engine/protocol.ts';
+import { TRAINABLE_DEFENSES, type TrainConfig } from '../engine/train/config.ts';
+import type { Store } from '../store/store.ts';
+import type { EventBus } from './event-bus.ts';
+import type { JobContext } from './job-runner.ts';
+import { loadTrainData } from './train-data.ts';
+
+export interface TrainJobDeps {
+  store: Store;
+  dataDir: string;
+  bus: EventBus;
+  /** the engine worker's entry (tests may inject a failing one) */
+  workerUrl?: URL;
+}
+
+/** The worker entry: the TypeScript source when running from source, the bundle's sibling otherwise. */
+export function engineWorkerUrl(): URL {
+  return import.meta.url.endsWith('.ts') ? new URL('../engine/worker.ts', import.meta.url) : new URL('./engine-worker.js', import.meta.url);
+}
+
+function uniqueRunName(store: Store, base: string): string {
+  let name = base;
+  for (let i = 2; store.runs.nameExists(name); i++) name = `${base}-${i}`;
+  return name;
+}
+
+export async function startTraining(deps: TrainJobDeps, req: ParsedRequestOf<'runs.train'>, ctx: JobContext): Promise<TrainResult> {
+  if (!TRAINABLE_DEFENSES.includes(req.defense)) {
+    throw new AppError('UNSUPPORTED', `The ${req.defense} defence is not trainable yet; this version trains: ${TRAINABLE_DEFENSES.join(', ')}.`);
+  }
+  const dataset = deps.store.datasets.resolve(req.dataset);
+  const runId = `run_${randomBytes(5).toString('hex')}`;
+  const name = req.name ? uniqueRunName(deps.store, req.name) : uniqueRunName(deps.store, `${dataset.name}-${req.defense}-s${req.seed}`);
+  deps.store.runs.create({ id: runId, name, datasetId: dataset.id, defense: req.defense, seed: req.seed, config: { request: req } });
+  deps.bus.emit('runs.changed', { runId });
+  return runWorker(deps, runId, { defense: req.defense, profile: req.profile, seed: req.seed, epochs: req.epochs, backend: req.backend ?? null, resume: false }, ctx);
+}
+
+export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: JobContext): Promise<TrainResult> {
+  const run = deps.store.runs.resolve(runRef);
+  if (run.status !== 'interrupted' && run.status !== 'cancelled') {
+    throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; only interrupted or cancelled runs can be resumed.`);
+  }
+  const config = JSON.parse(run.config) as Partial<TrainConfig> & { request?: ParsedRequestOf<'runs.train'> };
+  const hasCheckpoint = deps.store.runs.checkpoint(run.id) !== null;
+  const fresh = config.request ?? { defense: run.defense, profile: config.profile ?? 'standard', seed: run.seed, epochs: config.epochs };
+  return runWorker(
+    deps,
+    run.id,
+    { defense: run.defense, profile: fresh.profile ?? 'standard', seed: run.seed, epochs: fresh.epochs, backend: run.backend, resume: hasCheckpoint },
+    ctx,
+  );
+}
+
+type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs' | 'backend' | 'resume'>;
+
+async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions, ctx: JobContext): Promise<TrainResult> {
+  const run = deps.store.runs.resolve(runId);
+  const dataset = deps.store.datasets.resolve(run.dataset_id);
+  const data = await loadTrainData(deps.store, deps.dataDir, dataset);
+  const { pixels: _pixels, ...meta } = data;
+  const request: TrainRequest = {
+    ...opts,
+    cacheFile: join(deps.dataDir, dataset.cacheFile),
+    count: dataset.images,
+    data: meta,
+    checkpointDir: join(deps.dataDir, 'runs', runId, 'checkpoint'),
+  };
+  const worker = new Worker(deps.workerUrl ?? engineWorkerUrl());
+  const send = (msg: ToWorker): void => worker.postMessage(msg);
+  const onAbort = (): void => send({ type: 'cancel' });
+  ctx.signal.addEventListener('abort', onAbort, { once: true });
+  let config: TrainConfig | null = null;
+  try {
+    const final = await new Promise<Extract<FromWorker, { type: 'done' }>>((resolve, reject) => {
+      worker.on('message', (msg: FromWorker) => {
+        switch (msg.type) {
+          case 'started':
+            config = msg.config;
+            deps.store.runs.started(runId, msg.config, msg.backend, msg.versions);
+            deps.bus.emit('runs.changed', { runId });
+            break;
+          case 'step': {
+            const total = msg.info.stepsPerEpoch * (config?.epochs ?? 1);
+            ctx.progress(msg.info.epoch * msg.info.stepsPerEpoch + msg.info.step + 1, total);
+            break;
+          }
+          case 'epoch': {
+            const { epoch, loss, accuracy, lr, imagesPerSecond, seconds } = msg.info;
+            deps.store.runs.addMetrics(runId, epoch, (epoch + 1) * 1_000_000, { loss, accuracy, lr, imagesPerSecond, seconds });
+            deps.bus.emit('runs.changed', { runId });
+            break;
+          }
+          case 'checkpoint':
+            deps.store.runs.setCheckpoint(runId, msg.position.epoch, msg.position.step, msg.path, msg.hash);
+            break;
+          case 'done':
+            resolve(msg);
+            break;
+          case 'error':
+            reject(new AppError(msg.error.code, msg.error.message));
+            break;
+        }
+      });
+      worker.on('error', (err) => reject(new AppError('INTERNAL', `The engine worker crashed: ${err.message}`)));
+      worker.on('exit', (code) => reject(new InterruptedError(code)));
+      send({ type: 'train', request });
+    });
+    const cfg = config as TrainConfig | null;
+    const result: TrainResult = {
+      runId,
+      dataset: dataset.name,
+      defense: run.defense,
+      backend: cfg?.backend ?? 'wasm',
+      seed: run.seed,
+      epochs: cfg?.epochs ?? 0,
+      seconds: +final.seconds.toFixed(1),
+      accuracy: final.evaluation
+        ? {
+            identification: final.evaluation.identification,
+            verification: final.evaluation.verification.accuracy,
+            tarAtFar1e2: final.evaluation.verification.tarAtFar1e2,
+            tarAtFar1e3: final.evaluation.verification.tarAtFar1e3,
+          }
+        : { identification: 0, verification: 0, tarAtFar1e2: null, tarAtFar1e3: null },
+      policy: null,
+      epsilon: null,
+      status: final.status === 'done' ? 'done' : 'cancelled',
+    };
+    if (final.status === 'cancelled') {
+      deps.store.runs.finish(runId, 'cancelled', null);
+      throw new AppError('CANCELLED', `Training was cancelled after saving a checkpoint. Resume it with \`veil train --resume ${runId}\`.`);
+    }
+    deps.store.runs.finish(runId, 'done', { ...result, verification: final.evaluation?.verification });
+    return result;
+  } catch (err) {
+    if (err instanceof InterruptedError) {
+      deps.store.runs.finish(runId, 'interrupted', null, err.message);
+      throw new AppError('INTERNAL', `${err.message} The run is marked interrupted: resume it with \`veil train --resume ${runId}\`.`);
+    }
+    if (!(err instanceof AppError && err.code === 'CANCELLED')) deps.store.runs.finish(runId, 'failed', null, (err as Error).message);
+    throw err;
+  } finally {
+    ctx.signal.removeEventListener('abort', onAbort);
+    worker.removeAllListeners();
+    await worker.terminate();
+    deps.bus.emit('runs.changed', { runId });
+  }
+}
+
+class InterruptedError extends Error {
+  constructor(code: number) {
+    super(`The engine worker stopped unexpectedly (exit code ${code}).`);
+  }
+}

@@ -1,0 +1,90 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExportResponse } from '../../../src/shared/contract/api.ts';
+import type { TrainResult } from '../../../src/shared/domain/run.ts';
+import { readPixelCache } from '../../../src/main/data/cache/pixel-cache.ts';
+import { decodeNpy } from '../../../src/main/data/export/npy.ts';
+import { selectBackend, tf } from '../../../src/main/engine/backend/select-backend.ts';
+import { maskedCoefficients } from '../../../src/main/engine/masking/front-end.ts';
+import { loadCheckpoint } from '../../../src/main/engine/train/checkpoint.ts';
+import { tempBackend, tempDir } from '../../helpers/temp.ts';
+
+describe('masked training-set export', () => {
+  const b = tempBackend();
+  const out = tempDir('veil-export-');
+  let run: TrainResult;
+
+  beforeAll(async () => {
+    await b.router.invoke('datasets.synth', { name: 'faces', identities: 6, perIdentity: 5, size: 64 });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1 });
+    if (!r.ok) throw new Error(r.error.message);
+    run = r.value as TrainResult;
+    const none = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain' });
+    if (!none.ok) throw new Error(none.error.message);
+  });
+
+  it('round-trips a tensor export: shapes, labels, hashes, and the masked coefficients themselves', async () => {
+    const target = join(out, 'tensor');
+    const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor' });
+    if (!r.ok) throw new Error(r.error.message);
+    const value = r.value as ExportResponse;
+    const manifest = JSON.parse(readFileSync(value.manifest, 'utf8'));
+    const train = b.store.datasets.images(b.store.datasets.resolve('faces').id).filter((im) => im.split === 'train');
+    expect(value.samples).toBe(train.length);
+    expect(manifest.counts).toEqual({ samples: train.length, identities: b.store.datasets.resolve('faces').splits.private });
+    for (const f of manifest.files) expect(createHash('sha256').update(readFileSync(join(target, f.path))).digest('hex')).toBe(f.sha256);
+
+    const x = decodeNpy(readFileSync(join(target, 'shard-00000.x.npy')));
+    const y = decodeNpy(readFileSync(join(target, 'shard-00000.y.npy')));
+    expect(x.shape).toEqual([train.length, 8, 8, 36]);
+    expect(Array.from(y.data)).toEqual(manifest.samples.map((s: { label: number }) => s.label));
+    expect(manifest.samples.map((s: { recipe: { sources: { imageHash: string }[] } }) => s.recipe.sources[0].imageHash)).toEqual(train.map((t) => t.hash));
+
+    // Recompute the masked coefficients independently from the cache and the run's checkpoint.
+    await selectBackend('wasm');
+    const ck = await loadCheckpoint(b.store.runs.checkpoint(run.runId)!.path);
+    const ds = b.store.datasets.resolve('faces');
+    const pixels = await readPixelCache(join(b.dataDir, ds.cacheFile), { count: ds.images, size: 64, channels: 1 });
+    const first = train[0].cacheIndex;
+    const expected = tf.tidy(() => maskedCoefficients(tf.tensor4d(Float32Array.from(pixels.subarray(first * 4096, (first + 1) * 4096)), [1, 64, 64, 1]), ck.manifest.frontEnd!).dataSync());
+    const got = x.data.subarray(0, expected.length);
+    expected.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 3));
+    expect(manifest.keyFingerprint).toMatch(/^[0-9a-f]{16}$/);
+    expect(JSON.stringify(manifest)).not.toContain(JSON.stringify(ck.manifest.frontEnd!.permutation));
+  });
+
+  it('writes an imagefolder export with one PNG per sample in identity folders', async () => {
+    const target = join(out, 'images');
+    const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'imagefolder' });
+    if (!r.ok) throw new Error(r.error.message);
+    const folders = readdirSync(target).filter((f) => f !== 'manifest.json');
+    const pngs = folders.flatMap((f) => readdirSync(join(target, f)));
+    expect(pngs.length).toBe((r.value as ExportResponse).samples);
+    expect(pngs.every((p) => p.endsWith('.png'))).toBe(true);
+  });
+
+  it('refuses a non-empty folder unless forced, and leaves it untouched', async () => {
+    const target = join(out, 'busy');
+    const r0 = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor' });
+    expect(r0.ok).toBe(true);
+    writeFileSync(join(target, 'mine.txt'), 'keep me');
+    const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(readFileSync(join(target, 'mine.txt'), 'utf8')).toBe('keep me');
+    const forced = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor', force: true });
+    expect(forced.ok).toBe(true);
+    expect(existsSync(join(target, 'mine.txt'))).toBe(false);
+  });
+
+  it('refuses to export an undefended run', async () => {
+    const r = await b.router.invoke('exports.create', { run: 'plain', out: join(out, 'plain'), format: 'tensor' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+    expect(existsSync(join(out, 'plain'))).toBe(false);
+  });
+
+  it('leaves no staging folder behind', () => {
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+});
