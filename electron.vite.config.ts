@@ -8,7 +8,16 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        // The workers are entries of their own; flat names keep them beside index.js, where
+        // engineWorkerUrl() and helperWorkerUrl() look for them in the bundle.
+        input: {
+          index: resolve('src/main/index.ts'),
+          'engine-worker': resolve('src/main/engine/worker.ts'),
+          'grad-helper': resolve('src/main/engine/parallel/helper-worker.ts'),
+        },
+        output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
     },
   },
   preload: {

@@ -16,7 +16,7 @@ Commands:
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
-  bench train --model probe-cnn|default [--batch 32] [--seconds 20]
+  bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
   serve [--port 0] [--host 127.0.0.1]
   demo [--quick]
 
@@ -56,6 +56,7 @@ const OPTIONS = {
   out: { type: 'string' },
   format: { type: 'string' },
   force: { type: 'boolean' },
+  workers: { type: 'string' },
 } as const;
 
 export interface ParsedArgs {

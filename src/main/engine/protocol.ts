@@ -32,6 +32,8 @@ export interface TrainRequest {
   epochs?: number;
   /** null = best available */
   backend: BackendName | null;
+  /** gradient threads for a fresh run; default: up to 2, as the machine has cores */
+  workers?: number;
 }
 
 /** Export a run's masked training samples into a (staging) folder. */

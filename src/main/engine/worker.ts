@@ -13,6 +13,9 @@ import { evaluate } from './eval/evaluate.ts';
 import { writeMaskedSet } from './export/masked-export.ts';
 import type { ExportRequest, FromWorker, ToWorker, TrainRequest } from './protocol.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Position } from './train/checkpoint.ts';
+import { availableParallelism } from 'node:os';
+import { DataParallel } from './parallel/data-parallel.ts';
+import { faceReplica } from './parallel/replica.ts';
 import { resolveConfig } from './train/config.ts';
 import { createFaceModel, disposeFaceModel } from './train/face-model.ts';
 import { train } from './train/trainer.ts';
@@ -29,7 +32,15 @@ async function run(req: TrainRequest): Promise<void> {
   const checkpoint = req.resume ? await loadCheckpoint(req.checkpointDir) : null;
   const config = checkpoint
     ? { ...checkpoint.manifest.config, backend }
-    : resolveConfig({ defense: req.defense, profile: req.profile, seed: req.seed, backend, epochs: req.epochs, input: { size: data.size, channels: data.channels, classes: data.classes } });
+    : resolveConfig({
+        defense: req.defense,
+        profile: req.profile,
+        seed: req.seed,
+        backend,
+        epochs: req.epochs,
+        input: { size: data.size, channels: data.channels, classes: data.classes },
+        workers: req.workers ?? Math.min(2, availableParallelism()),
+      });
   const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
   const optimizer = tf.train.adam(config.lr);
   let start = { position: { epoch: 0, step: 0 } as Position, globalStep: 0 };
@@ -38,6 +49,14 @@ async function run(req: TrainRequest): Promise<void> {
     start = { position: checkpoint.manifest.position, globalStep: checkpoint.manifest.globalStep };
   }
   post({ type: 'started', config, backend, versions: versions(), resumedFrom: checkpoint ? start.position : null });
+  const parallel =
+    config.workers > 1
+      ? await DataParallel.start(
+          { kind: 'face', config, frontEnd: model.frontEnd, cacheFile: req.cacheFile, count: req.count, size: data.size, channels: data.channels },
+          faceReplica(model, data),
+          backend,
+        )
+      : null;
   const outcome = await train(model, optimizer, data, {
     onStep: (info) => post({ type: 'step', info }),
     onEpoch: (info) => post({ type: 'epoch', info }),
@@ -46,7 +65,7 @@ async function run(req: TrainRequest): Promise<void> {
       const saved = await saveCheckpoint(req.checkpointDir, { config, frontEnd: model.frontEnd, params: model.params, optimizer, position, globalStep });
       post({ type: 'checkpoint', path: saved.path, hash: saved.hash, position });
     },
-  }, start);
+  }, start, parallel).finally(() => parallel?.close());
   const evaluation = outcome.status === 'done' ? await evaluate(model, data) : null;
   optimizer.dispose();
   disposeFaceModel(model);

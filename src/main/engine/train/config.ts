@@ -34,10 +34,15 @@ export interface TrainConfig {
   input: { size: number; channels: 1 | 3; classes: number };
   /** evaluate held-out accuracy every this many epochs (and always at the end) */
   evalEvery: number;
+  /** threads computing gradients (1, or 2 = data-parallel halves with ghost batch norm) */
+  workers: number;
 }
 
 interface ProfilePreset {
+  /** epochs for pixel inputs (`none`) */
   epochs: number;
+  /** epochs for frequency inputs: they learn more slowly (ORL: 0.80 held-out after 40, 0.90 after 50) */
+  frequencyEpochs: number;
   widths: number[];
   blocks: number;
   embedding: number;
@@ -45,8 +50,8 @@ interface ProfilePreset {
 }
 
 export const PROFILES: Record<Profile, ProfilePreset> = {
-  quick: { epochs: 6, widths: [32, 64], blocks: 1, embedding: 128, batch: 32 },
-  standard: { epochs: 40, widths: [64, 128, 256], blocks: 1, embedding: 256, batch: 32 },
+  quick: { epochs: 6, frequencyEpochs: 8, widths: [32, 64], blocks: 1, embedding: 128, batch: 32 },
+  standard: { epochs: 40, frequencyEpochs: 60, widths: [64, 128, 256], blocks: 1, embedding: 256, batch: 32 },
 };
 
 export const TRAINABLE_DEFENSES: readonly Defense[] = ['none', 'ppfr-fd'];
@@ -58,6 +63,8 @@ export interface ResolveOptions {
   backend: BackendName;
   epochs?: number;
   input: TrainConfig['input'];
+  /** gradient threads; default 1 (the engine worker passes what the machine has, up to 2) */
+  workers?: number;
 }
 
 /**
@@ -68,18 +75,20 @@ export interface ResolveOptions {
 export function resolveConfig(o: ResolveOptions): TrainConfig {
   const preset = PROFILES[o.profile];
   const frequency = o.defense !== 'none';
+  const epochs = o.epochs ?? (frequency ? preset.frequencyEpochs : preset.epochs);
   return Object.freeze({
     defense: o.defense,
     profile: o.profile,
     seed: o.seed,
     backend: o.backend,
-    epochs: o.epochs ?? preset.epochs,
+    epochs,
     batch: preset.batch,
     lr: 2e-3,
-    warmupEpochs: Math.min(2, Math.max(0, (o.epochs ?? preset.epochs) - 1)),
+    warmupEpochs: Math.min(2, Math.max(0, epochs - 1)),
     weightDecay: 5e-4,
     flip: true,
-    shift: Math.round(o.input.size / 32),
+    // About 2% of the side (2 px at 112): enough to stop high-frequency channels being memorised.
+    shift: Math.round(o.input.size / 56),
     net: {
       inputChannels: frequency ? DEFAULT_FRONT_END.keepPerPlane * o.input.channels : o.input.channels,
       stem: frequency ? 'frequency' : 'pixels',
@@ -91,5 +100,6 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
     frontEnd: frequency ? { ...DEFAULT_FRONT_END, keySeed: o.seed } : null,
     input: o.input,
     evalEvery: 1,
+    workers: o.workers ?? 1,
   }) as TrainConfig;
 }

@@ -7,11 +7,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import { identificationAccuracy } from '../eval/evaluate.ts';
-import { headLoss } from '../models/heads.ts';
-import { applyStatUpdates, type Ctx } from '../models/layers.ts';
+import { applyStatUpdates } from '../models/layers.ts';
+import { localGradients, type DataParallel } from '../parallel/data-parallel.ts';
+import { faceReplica } from '../parallel/replica.ts';
 import type { Position } from './checkpoint.ts';
-import { augmentFor, batchTensor, epochBatches, type TrainData } from './data.ts';
-import { embed, type FaceModel } from './face-model.ts';
+import { augmentFor, epochBatches, type TrainData } from './data.ts';
+import type { FaceModel } from './face-model.ts';
 import { cosineWithWarmup } from './schedule.ts';
 
 export interface StepInfo {
@@ -58,9 +59,11 @@ export async function train(
   data: TrainData,
   hooks: TrainHooks = {},
   start: { position: Position; globalStep: number } = { position: { epoch: 0, step: 0 }, globalStep: 0 },
+  parallel: DataParallel | null = null,
 ): Promise<TrainOutcome> {
   const cfg = model.config;
-  const ctx: Ctx = { params: model.params, training: true, statUpdates: [] };
+  const replica = parallel?.replica ?? faceReplica(model, data);
+  const ctx = replica.ctx;
   const stepsPerEpoch = epochBatches(data.train, cfg.batch, cfg.seed, 0).length;
   const totalSteps = stepsPerEpoch * cfg.epochs;
   const warmupSteps = stepsPerEpoch * cfg.warmupEpochs;
@@ -84,23 +87,23 @@ export async function train(
       const items = batches[step];
       lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
-      const loss = optimizer.minimize(
-        () =>
-          tf.tidy(() => {
-            const augment = augmentFor(items.length, cfg.seed, epoch, step, { flip: cfg.flip, shift: cfg.shift });
-            const pixels = batchTensor(data, items.map((i) => i.row), augment);
-            const labels = tf.tensor2d(items.map((i) => [i.label]), [items.length, 1], 'int32');
-            return headLoss(ctx, cfg.head, embed(model, ctx, pixels), labels, tf.onesLike(labels).toFloat() as tf.Tensor2D);
-          }),
-        true,
-        model.params.trainable(),
-      )!;
+      const augment = augmentFor(items.length, cfg.seed, epoch, step, { flip: cfg.flip, shift: cfg.shift });
+      let value: number;
+      let grads: tf.NamedTensorMap;
+      if (parallel) ({ loss: value, grads } = await parallel.gradients(items, augment));
+      else {
+        const local = localGradients(replica, items, augment);
+        value = (await local.value.data())[0];
+        local.value.dispose();
+        grads = local.grads;
+      }
+      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
+      tf.dispose(Object.values(grads));
       applyStatUpdates(ctx);
       tf.tidy(() => {
         for (const v of decayed) v.assign(v.mul(1 - lr * cfg.weightDecay));
       });
-      const value = (await loss.data())[0];
-      loss.dispose();
+      if (parallel) await parallel.publish();
       if (!Number.isFinite(value)) {
         throw new AppError('ENGINE_NAN_LOSS', `The training loss became ${value} at epoch ${epoch + 1}, step ${step + 1}. Lower the learning rate or check the dataset, then start a new run.`);
       }

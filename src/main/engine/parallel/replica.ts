@@ -1,0 +1,95 @@
+/**
+ * A model replica that can compute its loss on a list of items, built the same way by the leader
+ * and by gradient helpers from a serialisable spec: the face model (config + fitted front end +
+ * pixel cache) or the fixed `probe-cnn` benchmark (seeded random data).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { readPixelCache } from '../../data/cache/pixel-cache.ts';
+import type { FrontEndState } from '../masking/front-end.ts';
+import { headLoss } from '../models/heads.ts';
+import { dense, denseParams, type Ctx } from '../models/layers.ts';
+import { frNetForward, frNetParams } from '../models/fr-net.ts';
+import type { Params } from '../models/params.ts';
+import { PROBE_CLASSES, PROBE_INPUT, probeForward, probeParams } from '../models/probe-cnn.ts';
+import { resolveConfig, type TrainConfig } from '../train/config.ts';
+import { batchTensor, type Augment, type TrainData } from '../train/data.ts';
+import { createFaceModel, embed, type FaceModel } from '../train/face-model.ts';
+
+/** One training item: a cache row (or a row of the probe's random batch) and its class. */
+export interface Item {
+  row: number;
+  label: number;
+}
+
+export type ReplicaSpec =
+  | { kind: 'face'; config: TrainConfig; frontEnd: FrontEndState | null; cacheFile: string; count: number; size: number; channels: 1 | 3 }
+  | { kind: 'bench'; model: BenchModelName; batch: number };
+
+export interface Replica {
+  params: Params;
+  ctx: Ctx;
+  /** mean loss over `items` (inside the caller's tidy / variableGrads) */
+  loss(items: readonly Item[], augment?: readonly Augment[]): tf.Scalar;
+  dispose(): void;
+}
+
+export function faceReplica(model: FaceModel, data: TrainData): Replica {
+  const ctx: Ctx = { params: model.params, training: true, statUpdates: [] };
+  return {
+    params: model.params,
+    ctx,
+    loss: (items, augment) => {
+      const pixels = batchTensor(data, items.map((i) => i.row), augment);
+      const labels = tf.tensor2d(items.map((i) => [i.label]), [items.length, 1], 'int32');
+      return headLoss(ctx, model.config.head, embed(model, ctx, pixels), labels, tf.onesLike(labels).toFloat() as tf.Tensor2D);
+    },
+    dispose: () => model.params.dispose(),
+  };
+}
+
+export type BenchModelName = 'probe-cnn' | 'default';
+
+/** The studio's FR network (standard profile) on its default input: 112 grey -> [14, 14, 36]. */
+const DEFAULT_BENCH_NET = resolveConfig({ defense: 'ppfr-fd', profile: 'standard', seed: 1, backend: 'wasm', input: { size: 112, channels: 1, classes: 40 } }).net;
+
+const BENCH_MODELS: Record<BenchModelName, { input: number[]; classes: number; params(): Params; forward(ctx: Ctx, x: tf.Tensor4D): tf.Tensor2D }> = {
+  'probe-cnn': { input: [...PROBE_INPUT], classes: PROBE_CLASSES, params: () => probeParams(1), forward: probeForward },
+  default: {
+    input: [14, 14, DEFAULT_BENCH_NET.inputChannels],
+    classes: 40,
+    params: () => {
+      const p = frNetParams(DEFAULT_BENCH_NET, 1);
+      denseParams(p, 'bench-head', DEFAULT_BENCH_NET.embedding, 40);
+      return p;
+    },
+    forward: (ctx, x) => dense(ctx, 'bench-head', frNetForward(ctx, DEFAULT_BENCH_NET, x)),
+  },
+};
+
+/** A benchmark model on a fixed, seeded random batch `[batch, ...input]` with random labels. */
+export function benchReplica(model: BenchModelName, batch: number): Replica {
+  const m = BENCH_MODELS[model];
+  const params = m.params();
+  const ctx: Ctx = { params, training: true, statUpdates: [] };
+  const x = tf.randomNormal([batch, ...m.input] as [number, number, number, number], 0, 1, 'float32', 7) as tf.Tensor4D;
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniform([batch], 0, m.classes, 'int32', 8), m.classes));
+  return {
+    params,
+    ctx,
+    loss: (items) => {
+      const rows = tf.tensor1d(items.map((i) => i.row), 'int32');
+      return tf.losses.softmaxCrossEntropy(tf.gather(y, rows), m.forward(ctx, tf.gather(x, rows) as tf.Tensor4D)) as tf.Scalar;
+    },
+    dispose: () => {
+      params.dispose();
+      tf.dispose([x, y]);
+    },
+  };
+}
+
+export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {
+  if (spec.kind === 'bench') return benchReplica(spec.model, spec.batch);
+  const pixels = await readPixelCache(spec.cacheFile, { count: spec.count, size: spec.size, channels: spec.channels });
+  const data: TrainData = { pixels, size: spec.size, channels: spec.channels, train: [], heldout: [], classes: spec.config.input.classes };
+  return faceReplica(createFaceModel(spec.config, data, spec.frontEnd), data);
+}
