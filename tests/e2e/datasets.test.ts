@@ -76,6 +76,22 @@ describe('the studio in Chromium over veil serve', () => {
     }
   });
 
+  it('lists a run trained through the API, with its accuracy, in the Runs view', async () => {
+    const res = await fetch(`${served.origin}/api/runs.train`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ dataset: 'api-faces', defense: 'ppfr-fd', profile: 'quick', epochs: 2, name: 'e2e-run' }),
+    });
+    const body = (await res.json()) as { ok: boolean; value: { accuracy: { identification: number } } };
+    expect(body.ok).toBe(true);
+    await page.getByRole('button', { name: 'Runs', exact: true }).click();
+    const row = page.getByRole('row', { name: /e2e-run/ });
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/ppfr-fd.*done/);
+    expect(await row.textContent()).toContain(`${(body.value.accuracy.identification * 100).toFixed(1)}%`);
+    await page.screenshot({ path: screenshotPath('runs-view'), fullPage: true });
+  });
+
   it('renders without console errors or CSP violations', () => {
     expect(consoleErrors).toEqual([]);
   });

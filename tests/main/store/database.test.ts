@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/shared/contract/errors.ts';
 import { LATEST_SCHEMA_VERSION, migrate, openDatabase } from '../../../src/main/store/database.ts';
 import { MIGRATIONS } from '../../../src/main/store/migrations/index.ts';
+import { RunsRepo } from '../../../src/main/store/repos/runs-repo.ts';
 import { tempDir } from '../../helpers/temp.ts';
 
 const TABLES = ['datasets', 'identities', 'images', 'runs', 'run_metrics', 'checkpoints', 'attacks', 'attack_samples', 'exports', 'reports'];
@@ -60,6 +61,36 @@ describe('the studio database', () => {
       .prepare('EXPLAIN QUERY PLAN SELECT id FROM images WHERE dataset_id = ? ORDER BY cache_index LIMIT 10 OFFSET 0')
       .all('x') as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/USING (COVERING )?INDEX images_by_dataset/);
+    db.close();
+  });
+});
+
+describe('migration 20 (run owner)', () => {
+  it('upgrades a version-10 database with its runs intact', () => {
+    const file = join(tempDir(), 'v10.sqlite');
+    openDatabase({ file, migrations: MIGRATIONS.filter((m) => m.version <= 10) }).close();
+    const v10 = new Database(file);
+    v10.prepare("INSERT INTO datasets (id, name, kind, size, channels, seed, split_config, created_at) VALUES ('d', 'd', 'synthetic', 32, 1, 1, '{}', 'now')").run();
+    v10.prepare("INSERT INTO runs (id, name, dataset_id, defense, status, config, seed, created_at) VALUES ('r', 'r', 'd', 'none', 'done', '{}', 1, 'now')").run();
+    v10.close();
+    const db = openDatabase({ file });
+    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    expect(db.prepare('SELECT id, status, owner_pid FROM runs').all()).toEqual([{ id: 'r', status: 'done', owner_pid: null }]);
+    db.close();
+  });
+});
+
+describe('interrupted runs at start-up', () => {
+  it('marks runs of dead processes interrupted and leaves live ones running', () => {
+    const db = openDatabase({ file: ':memory:' });
+    const runs = new RunsRepo(db);
+    db.prepare("INSERT INTO datasets (id, name, kind, size, channels, seed, split_config, created_at) VALUES ('d', 'd', 'synthetic', 32, 1, 1, '{}', 'now')").run();
+    for (const [id, pid] of [['live', 111], ['dead', 222], ['orphan', null]] as const) {
+      db.prepare("INSERT INTO runs (id, name, dataset_id, defense, status, config, seed, created_at, owner_pid) VALUES (?, ?, 'd', 'none', 'running', '{}', 1, 'now', ?)").run(id, id, pid);
+    }
+    expect(runs.markInterrupted((pid) => pid === 111)).toBe(2);
+    const status = Object.fromEntries((db.prepare('SELECT id, status FROM runs').all() as { id: string; status: string }[]).map((r) => [r.id, r.status]));
+    expect(status).toEqual({ live: 'running', dead: 'interrupted', orphan: 'interrupted' });
     db.close();
   });
 });

@@ -24,6 +24,16 @@ interface RunRow {
   tags: string;
 }
 
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface NewRun {
   id: string;
   name: string;
@@ -60,10 +70,10 @@ export class RunsRepo {
   create(run: NewRun, now = new Date().toISOString()): void {
     this.db
       .prepare(
-        `INSERT INTO runs (id, name, dataset_id, defense, status, config, seed, created_at, started_at)
-         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?)`,
+        `INSERT INTO runs (id, name, dataset_id, defense, status, config, seed, created_at, started_at, owner_pid)
+         VALUES (?, ?, ?, ?, 'running', ?, ?, ?, ?, ?)`,
       )
-      .run(run.id, run.name, run.datasetId, run.defense, JSON.stringify(run.config), run.seed, now, now);
+      .run(run.id, run.name, run.datasetId, run.defense, JSON.stringify(run.config), run.seed, now, now, process.pid);
   }
 
   nameExists(name: string): boolean {
@@ -72,13 +82,13 @@ export class RunsRepo {
 
   started(id: string, config: unknown, backend: BackendName, versions: unknown): void {
     this.db
-      .prepare("UPDATE runs SET config = ?, backend = ?, versions = ?, status = 'running', error = NULL, finished_at = NULL WHERE id = ?")
-      .run(JSON.stringify(config), backend, JSON.stringify(versions), id);
+      .prepare("UPDATE runs SET config = ?, backend = ?, versions = ?, status = 'running', error = NULL, finished_at = NULL, owner_pid = ? WHERE id = ?")
+      .run(JSON.stringify(config), backend, JSON.stringify(versions), process.pid, id);
   }
 
   finish(id: string, status: RunStatus, result: unknown, error: string | null = null, now = new Date().toISOString()): void {
     this.db
-      .prepare('UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, finished_at = ? WHERE id = ?')
+      .prepare('UPDATE runs SET status = ?, result = COALESCE(?, result), error = ?, finished_at = ?, owner_pid = NULL WHERE id = ?')
       .run(status, result === null ? null : JSON.stringify(result), error, now, id);
   }
 
@@ -136,8 +146,15 @@ export class RunsRepo {
     };
   }
 
-  /** A run still `running` or `queued` when the studio starts had its worker die: mark it resumable. */
-  markInterrupted(): number {
-    return this.db.prepare("UPDATE runs SET status = 'interrupted' WHERE status IN ('running', 'queued')").run().changes;
+  /**
+   * A run still `running` or `queued` whose owning process is gone had its worker die: mark it
+   * interrupted (resumable). Runs owned by a live process (another CLI, `veil serve`) are left alone.
+   */
+  markInterrupted(isAlive: (pid: number) => boolean = processAlive): number {
+    const rows = this.db.prepare("SELECT id, owner_pid FROM runs WHERE status IN ('running', 'queued')").all() as { id: string; owner_pid: number | null }[];
+    const dead = rows.filter((r) => r.owner_pid === null || !isAlive(r.owner_pid));
+    const mark = this.db.prepare("UPDATE runs SET status = 'interrupted', owner_pid = NULL WHERE id = ?");
+    this.db.transaction(() => dead.forEach((r) => mark.run(r.id)))();
+    return dead.length;
   }
 }
