@@ -8,13 +8,13 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors.ts';
 import type { ParsedRequestOf } from '../../shared/contract/api.ts';
-import { DEFAULT_SPLIT, type DatasetKind, type DatasetSummary, type SplitConfig } from '../../shared/domain/dataset.ts';
+import { DEFAULT_SPLIT, type DatasetSummary, type SplitConfig } from '../../shared/domain/dataset.ts';
 import { mapLimit } from '../data/concurrency.ts';
 import { writePixelCache } from '../data/cache/pixel-cache.ts';
 import { thumbnail } from '../data/cache/thumbnails.ts';
 import { assignSplits } from '../data/splits.ts';
 import { GENERATOR_VERSION, identityName, synthImages } from '../data/synth/synth-dataset.ts';
-import type { ImportReport, NewImage } from '../store/repos/datasets-repo.ts';
+import type { DatasetBasics, NewImage } from '../store/repos/datasets-repo.ts';
 import type { Store } from '../store/store.ts';
 import type { JobContext } from './job-runner.ts';
 
@@ -25,17 +25,9 @@ export interface DatasetJobDeps {
 }
 
 /** A decoded dataset ready to persist; images carry dense labels 0..names.length-1. */
-export interface DecodedDataset {
-  name: string;
-  kind: DatasetKind;
-  source: string | null;
-  size: number;
-  channels: 1 | 3;
-  seed: number;
-  generator: unknown;
+export interface DecodedDataset extends DatasetBasics {
   identityNames: string[];
   images: { label: number; pixels: Uint8Array; sourcePath: string | null; hash: string; width: number; height: number }[];
-  report: ImportReport;
 }
 
 const THUMB_CONCURRENCY = 8;

@@ -23,21 +23,26 @@ export interface ImportReport {
   droppedIdentities: string[];
 }
 
-export interface NewDataset {
-  id: string;
+/** What describes a dataset, whether freshly decoded or as stored. */
+export interface DatasetBasics {
   name: string;
   kind: DatasetKind;
+  /** source folder of an import; null for synthetic datasets */
   source: string | null;
   size: number;
   channels: 1 | 3;
   seed: number;
-  splitConfig: SplitConfig;
-  /** generator parameters for synthetic datasets (JSON-serialisable) */
+  /** generator parameters for synthetic datasets (JSON-serialisable); null for imports */
   generator: unknown;
+  report: ImportReport;
+}
+
+export interface NewDataset extends DatasetBasics {
+  id: string;
+  splitConfig: SplitConfig;
   /** path of the pixel cache, relative to the data directory */
   cacheFile: string;
   cacheHash: string;
-  report: ImportReport;
   identities: { label: number; name: string; split: IdentitySplit }[];
   images: NewImage[];
 }
