@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ImportDatasetResponse } from '../../../src/shared/contract/api.ts';
-import { sharedDataset } from '../../helpers/shared-data.ts';
+import { realDataAvailable, sharedDataset } from '../../helpers/shared-data.ts';
 import { tempBackend } from '../../helpers/temp.ts';
 
-describe('importing the real datasets', () => {
+describe.runIf(realDataAvailable(['orl_faces', 'lfw_deepfunneled_158x10']))('importing the real datasets', () => {
   const backend = tempBackend();
 
   it('imports ORL (PGM, grey) as exactly 40 x 10 images with no skips', async () => {

@@ -17,6 +17,8 @@ const CASES: Case[] = [
   { x: [3, 10, 10, 4], k: [3, 3], cout: 2, stride: 2, pad: 'valid' },
   { x: [1, 11, 12, 3], k: [5, 3], cout: 3, stride: 1, pad: 'valid' },
   { x: [2, 14, 14, 8], k: [3, 3], cout: 16, stride: 2, pad: 'same' },
+  { x: [1, 16, 13, 3], k: [3, 3], cout: 4, stride: 2, pad: 'same' }, // dy 8x7: the sub-pixel path
+  { x: [1, 15, 15, 2], k: [5, 5], cout: 3, stride: 3, pad: 'valid' },
   { x: [2, 8, 8, 3], k: [1, 1], cout: 6, stride: 2, pad: 'same' },
   { x: [1, 7, 9, 2], k: [3, 3], cout: 3, stride: 1, pad: 1 },
   { x: [2, 12, 12, 3], k: [4, 4], cout: 2, stride: 4, pad: 'valid' },

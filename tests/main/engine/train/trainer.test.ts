@@ -7,6 +7,8 @@ import { loadCheckpoint, restoreInto, saveCheckpoint, type Position } from '../.
 import { resolveConfig, type TrainConfig } from '../../../../src/main/engine/train/config.ts';
 import { createFaceModel, disposeFaceModel, type FaceModel } from '../../../../src/main/engine/train/face-model.ts';
 import { cosineWithWarmup } from '../../../../src/main/engine/train/schedule.ts';
+import { evaluate } from '../../../../src/main/engine/eval/evaluate.ts';
+import { writeMaskedSet } from '../../../../src/main/engine/export/masked-export.ts';
 import { train } from '../../../../src/main/engine/train/trainer.ts';
 import { synthTrainData } from '../../../helpers/train-data.ts';
 import { tempDir } from '../../../helpers/temp.ts';
@@ -84,6 +86,21 @@ describe('the trainer', () => {
     got.forEach((values, i) => values.forEach((v, j) => expect(Math.abs(v - expected[i][j])).toBeLessThan(1e-4)));
     for (const m of [straight, first, resumed]) disposeFaceModel(m);
     [optA, optB, optC].forEach((o) => o.dispose());
+  });
+
+  it('evaluates and exports masked sets without leaking tensors', async () => {
+    const model = createFaceModel(config('ppfr-fd', 1, {}, 64), data64);
+    const before = tf.memory().numTensors;
+    const result = await evaluate(model, data64);
+    expect(result.identification).toBeGreaterThanOrEqual(0);
+    expect(result.verification.genuinePairs).toBe(10); // 10 identities x 1 pair of held-out images
+    const items = data64.train.slice(0, 5).map((t) => ({ ...t, identity: `id-${t.label}` }));
+    for (const format of ['tensor', 'imagefolder'] as const) {
+      const out = await writeMaskedSet(tempDir(), format, data64, items, model.frontEnd!, () => {});
+      expect(out.samples).toHaveLength(5);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    disposeFaceModel(model);
   });
 
   it('fails with ENGINE_NAN_LOSS when the loss stops being finite', async () => {
