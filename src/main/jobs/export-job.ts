@@ -15,6 +15,7 @@ import type { ExportItem } from '../engine/export/masked-export.ts';
 import type { FromWorker, ToWorker } from '../engine/protocol.ts';
 import type { Store } from '../store/store.ts';
 import type { JobContext } from './job-runner.ts';
+import { privateClasses } from './train-data.ts';
 import { engineWorkerUrl } from './train-job.ts';
 
 export const MANIFEST_FORMAT = 'veil-masked-set/1';
@@ -47,9 +48,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const dataset = deps.store.datasets.resolve(run.dataset_id);
   const detail = deps.store.datasets.detail(dataset.id);
   const nameOf = new Map(detail.identityList.map((i) => [i.label, i.name]));
-  const rows = deps.store.datasets.images(dataset.id).filter((r) => r.split === 'train');
-  const privateLabels = [...new Set(deps.store.datasets.images(dataset.id).filter((r) => r.split !== 'public' && r.split !== 'eval').map((r) => r.label))].sort((a, b) => a - b);
-  const classOf = new Map(privateLabels.map((l, i) => [l, i]));
+  const all = deps.store.datasets.images(dataset.id);
+  const rows = all.filter((r) => r.split === 'train');
+  const { labels: privateLabels, classOf } = privateClasses(all);
   const items: ExportItem[] = rows.map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)!, identity: folderName(nameOf.get(r.label) ?? 'identity', classOf.get(r.label)!) }));
 
   const stage = await stageDirectory(out);

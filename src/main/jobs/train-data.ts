@@ -7,13 +7,18 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors.ts';
 import { readPixelCache } from '../data/cache/pixel-cache.ts';
 import type { TrainData } from '../engine/train/data.ts';
-import type { DatasetRecord } from '../store/repos/datasets-repo.ts';
+import type { DatasetRecord, ImageRow } from '../store/repos/datasets-repo.ts';
 import type { Store } from '../store/store.ts';
+
+/** Dense classes 0..P-1 over the private identities (those with train or held-out images). */
+export function privateClasses(rows: readonly ImageRow[]): { labels: number[]; classOf: Map<number, number> } {
+  const labels = [...new Set(rows.filter((r) => r.split === 'train' || r.split === 'heldout').map((r) => r.label))].sort((a, b) => a - b);
+  return { labels, classOf: new Map(labels.map((label, i) => [label, i])) };
+}
 
 export async function loadTrainData(store: Store, dataDir: string, dataset: DatasetRecord): Promise<TrainData> {
   const rows = store.datasets.images(dataset.id);
-  const privateLabels = [...new Set(rows.filter((r) => r.split === 'train' || r.split === 'heldout').map((r) => r.label))].sort((a, b) => a - b);
-  const classOf = new Map(privateLabels.map((label, i) => [label, i]));
+  const { labels: privateLabels, classOf } = privateClasses(rows);
   const train = rows.filter((r) => r.split === 'train').map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)! }));
   const heldout = rows.filter((r) => r.split === 'heldout').map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)! }));
   if (privateLabels.length < 2 || train.length < 2) {
