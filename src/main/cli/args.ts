@@ -9,8 +9,8 @@ import { BACKENDS, type BackendName } from '../../shared/domain/run.ts';
 export const USAGE = `Usage: veil <command> [options]
 
 Commands:
-  datasets synth --name N [--identities 40] [--per-identity 10] [--size 32|64|112] [--color]
-  datasets import DIR --name N [--size 112] [--gray|--color]
+  datasets synth --name N [--identities 40] [--per-identity 10] [--size 32|64|112] [--color] [--eval-fraction 0]
+  datasets import DIR --name N [--size 112] [--gray|--color] [--eval-fraction 0]
   datasets list | show D | delete D
   train --dataset D --defense none|ppfr-fd [--epochs N] [--profile quick|standard] [--name R]
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
@@ -57,6 +57,7 @@ const OPTIONS = {
   format: { type: 'string' },
   force: { type: 'boolean' },
   workers: { type: 'string' },
+  'eval-fraction': { type: 'string' },
 } as const;
 
 export interface ParsedArgs {

@@ -1,6 +1,6 @@
 /**
  * Identity-disjoint splits (DESIGN.md section 4), seeded and pure: identities are shuffled and
- * assigned private / public / eval; each private identity's images are shuffled into train and
+ * assigned eval first (if asked), then private / public by the fractions of the rest; each private identity's images are shuffled into train and
  * held-out. Every private identity keeps at least one train and one held-out image.
  */
 import type { IdentitySplit, ImageSplit, SplitConfig } from '../../shared/domain/dataset.ts';
@@ -21,7 +21,8 @@ export function assignSplits(labels: readonly number[], identityCount: number, c
   if (identityCount < 2) throw new RangeError('splits need at least 2 identities (one private, one public)');
   const order = new Rng(hashSeed(config.seed, 0x5a)).shuffle([...Array(identityCount).keys()]);
   const nEval = Math.floor(identityCount * config.evalFraction);
-  const nPrivate = Math.min(identityCount - nEval - 1, Math.max(1, Math.round(identityCount * config.privateFraction)));
+  // Eval identities come out first; the private/public fractions apply to the rest.
+  const nPrivate = Math.min(identityCount - nEval - 1, Math.max(1, Math.round((identityCount - nEval) * config.privateFraction)));
   const identities: IdentitySplit[] = new Array(identityCount);
   order.forEach((label, rank) => {
     identities[label] = rank < nPrivate ? 'private' : rank < identityCount - nEval ? 'public' : 'eval';

@@ -26,6 +26,8 @@ export interface DatasetJobDeps {
 
 /** A decoded dataset ready to persist; images carry dense labels 0..names.length-1. */
 export interface DecodedDataset extends DatasetBasics {
+  /** fraction of identities held apart for open-set verification */
+  evalFraction: number;
   identityNames: string[];
   images: { label: number; pixels: Uint8Array; sourcePath: string | null; hash: string; width: number; height: number }[];
 }
@@ -46,7 +48,7 @@ export function assertNameFree(store: Store, name: string): void {
 export async function persistDataset(deps: DatasetJobDeps, ds: DecodedDataset, ctx: JobContext): Promise<DatasetSummary> {
   const id = newDatasetId();
   const dir = join(deps.dataDir, 'datasets', id);
-  const splitConfig: SplitConfig = { ...DEFAULT_SPLIT, seed: ds.seed };
+  const splitConfig: SplitConfig = { ...DEFAULT_SPLIT, evalFraction: ds.evalFraction, seed: ds.seed };
   try {
     const splits = assignSplits(
       ds.images.map((im) => im.label),
@@ -119,6 +121,7 @@ export async function synthDataset(deps: DatasetJobDeps, req: ParsedRequestOf<'d
       size: req.size,
       channels,
       seed: req.seed,
+      evalFraction: req.evalFraction,
       generator: { generator: 'veil-synthetic-faces', version: GENERATOR_VERSION, identities: req.identities, perIdentity: req.perIdentity },
       identityNames: Array.from({ length: req.identities }, (_, i) => identityName(i)),
       images,

@@ -83,7 +83,7 @@ export async function importDataset(deps: DatasetJobDeps, req: ParsedRequestOf<'
   const report = { skipped: skipped.sort((a, b) => (a.path < b.path ? -1 : 1)), ignored: walk.ignored, duplicates: [...groups.values()], droppedIdentities };
   const summary = await persistDataset(
     deps,
-    { name: req.name, kind: 'imported', source: req.dir, size: req.size, channels, seed: req.seed, generator: null, identityNames: kept, images, report },
+    { name: req.name, kind: 'imported', source: req.dir, size: req.size, channels, seed: req.seed, evalFraction: req.evalFraction, generator: null, identityNames: kept, images, report },
     ctx,
   );
   return { ...summary, skipped: report.skipped, ignored: report.ignored, duplicates: report.duplicates.reduce((n, g) => n + g.length - 1, 0), droppedIdentities };

@@ -17,6 +17,9 @@ const ref = z.string().trim().min(1, 'a dataset or run id or name is required').
 
 const seed = z.number().int().min(0).max(2 ** 31 - 1);
 
+/** Fraction of identities held apart for open-set verification (DESIGN.md section 4). */
+const evalFraction = z.number().min(0).max(0.5).default(0);
+
 export const empty = z.object({}).strict();
 
 export const datasetsSynth = z
@@ -27,6 +30,7 @@ export const datasetsSynth = z
     size: z.union([z.literal(32), z.literal(64), z.literal(112)]).default(64),
     color: z.boolean().default(false),
     seed: seed.default(1),
+    evalFraction,
   })
   .strict();
 
@@ -43,6 +47,7 @@ export const datasetsImport = z
       .default(112),
     color: z.boolean().default(false),
     seed: seed.default(1),
+    evalFraction,
   })
   .strict();
 

@@ -84,3 +84,12 @@ describe('veil train and bench', () => {
     expect(doc.stepMsMedian).toBeGreaterThan(0);
   });
 });
+
+describe('eval identities', () => {
+  it('are held apart from private and public ones when asked for', async () => {
+    const dataDir = tempDir();
+    const r = await cli(['--data-dir', dataDir, 'datasets', 'synth', '--name', 'e', '--identities', '20', '--per-identity', '3', '--size', '32', '--eval-fraction', '0.2', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).splits).toEqual({ private: 12, public: 4, eval: 4 });
+  });
+});

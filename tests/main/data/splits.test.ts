@@ -42,5 +42,6 @@ describe('identity splits', () => {
   it('reserves eval identities when asked', () => {
     const s = assignSplits(labels(20, 5), 20, { ...config, evalFraction: 0.2 });
     expect(s.identities.filter((x) => x === 'eval')).toHaveLength(4);
+    expect(s.identities.filter((x) => x === 'private')).toHaveLength(12); // 75% of the other 16
   });
 });

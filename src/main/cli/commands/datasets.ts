@@ -4,7 +4,7 @@
 import { resolve } from 'node:path';
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
-import { intFlag } from '../args.ts';
+import { intFlag, numberFlag } from '../args.ts';
 import { printResult } from '../output.ts';
 import { requirePositional, type CliContext } from '../context.ts';
 
@@ -32,6 +32,7 @@ export async function datasetsCommand(ctx: CliContext): Promise<void> {
         size: size as 32 | 64 | 112,
         color: flags.color === true,
         seed: ctx.args.seed,
+        evalFraction: numberFlag(flags, 'eval-fraction') ?? 0,
       });
       return printResult(ctx.out, d, () => `Created ${describe(d)}`);
     }
@@ -43,8 +44,9 @@ export async function datasetsCommand(ctx: CliContext): Promise<void> {
         size: intFlag(flags, 'size', 112),
         color: flags.color === true,
         seed: ctx.args.seed,
+        evalFraction: numberFlag(flags, 'eval-fraction') ?? 0,
       });
-      const json = { ...r, splits: { private: r.splits.private, public: r.splits.public } };
+      const json = { ...r, splits: r.splits.eval ? r.splits : { private: r.splits.private, public: r.splits.public } };
       return printResult(ctx.out, json, () => {
         const lines = [`Imported ${describe(r)}`];
         if (r.skipped.length) lines.push(`Skipped ${r.skipped.length} file(s):`, ...r.skipped.map((s) => `  ${s.path}: ${s.reason}`));

@@ -60,7 +60,9 @@ export function headLossPerSample(ctx: Ctx, head: HeadConfig, emb: tf.Tensor2D, 
     const sin = tf.sqrt(tf.sub(1, cos.square()));
     const phi = cos.mul(Math.cos(m)).sub(sin.mul(Math.sin(m)));
     // Past theta + m > pi, cos(theta + m) stops decreasing: the linear fallback of InsightFace.
-    target = tf.where(cos.greater(Math.cos(Math.PI - m)), phi, cos.sub(Math.sin(Math.PI - m) * m)) as tf.Tensor2D;
+    // A step mask rather than tf.where: `Greater` has no gradient in tfjs and would sit on the tape.
+    const keep = tf.step(cos.sub(Math.cos(Math.PI - m)));
+    target = phi.mul(keep).add(cos.sub(Math.sin(Math.PI - m) * m).mul(tf.sub(1, keep))) as tf.Tensor2D;
   }
   const columns = tf.unstack(labels, 1);
   const terms = columns.map((col, j) => {
