@@ -92,6 +92,17 @@ describe('the studio in Chromium over veil serve', () => {
     await page.screenshot({ path: screenshotPath('runs-view'), fullPage: true });
   });
 
+  it('trains a run from the Runs view form and shows it when done', async () => {
+    const form = page.getByRole('form', { name: 'Train a face model' });
+    await form.getByLabel('Dataset').selectOption({ label: 'api-faces' });
+    await form.getByLabel('Defence').selectOption('none');
+    await form.getByRole('button', { name: 'Train' }).click();
+    const row = page.getByRole('row', { name: /api-faces-none-s1/ });
+    await row.waitFor({ timeout: 60_000 });
+    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/done\s*\d+\.\d%/);
+    await page.screenshot({ path: screenshotPath('runs-trained-from-ui'), fullPage: true });
+  });
+
   it('renders without console errors or CSP violations', () => {
     expect(consoleErrors).toEqual([]);
   });

@@ -38,6 +38,15 @@ export const t = {
     delete: 'Delete',
   },
   comingSoon: (what: string) => `${what} arrives with the engine and defence work; this view is a placeholder until then.`,
-  runs: { title: 'Runs', empty: 'No training runs yet. Train one with `veil train --dataset D --defense ppfr-fd`, or run `npm run demo`.' },
+  runs: {
+    title: 'Runs',
+    trainTitle: 'Train a face model',
+    needDataset: 'Create or import a dataset first (Datasets).',
+    dataset: 'Dataset',
+    defence: 'Defence',
+    profile: 'Profile',
+    train: 'Train',
+    empty: 'No training runs yet. Train one with `veil train --dataset D --defense ppfr-fd`, or run `npm run demo`.',
+  },
   cancel: 'Cancel',
 } as const;
