@@ -8,11 +8,12 @@
  *   padding; cropped to [KH, KW] and transposed back to [KH, KW, Cin, Cout].
  * dX (stride 1): a stride-1 conv of `dy` with the flipped, transposed filter `[KH, KW, Cout, Cin]`
  *   and padding (K-1-pad) on each side.
- * dX (stride s > 1, large dy), sub-pixel: input rows h with (h + padTop) mod s = r only receive the filter
+ * dX (stride s > 1), sub-pixel: input rows h with (h + padTop) mod s = r only receive the filter
  *   taps kh = r, r+s, r+2s...; each of the s*s phases is a small stride-1 conv of `dy` with its
  *   own flipped taps, and the phases are interleaved. Same arithmetic as the forward conv, where
- *   convolving a zero-dilated `dy` would multiply s*s times as many zeros.
- * dX (stride s > 1, small dy): `dy` zero-dilated by s, then as for stride 1 (see SUBPIXEL_MIN_AREA).
+ *   convolving a zero-dilated `dy` would multiply s*s times as many zeros (measured on
+ *   probe-cnn's stride-2 layers at batch 32: 15 vs 28 ms and 22 vs 35 ms).
+ * Filters are flipped and their phase taps picked with one row GatherV2 (see gatherTaps).
  * Only NHWC and dilation-1 forward convs are handled; anything else falls back to the stock kernel.
  * Inside a kernel the inputs are used directly as TensorInfos (wrapping them in tensors inside
  * tf.tidy would free shared data); every intermediate is released with `backend.disposeData`.
@@ -23,6 +24,7 @@ type Info = tf.TensorInfo;
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
 interface WasmBackend extends tf.KernelBackend {
   disposeData(dataId: object, force?: boolean): boolean;
+  write(values: Int32Array, shape: number[], dtype: 'int32'): object;
 }
 interface ConvAttrs {
   strides: [number, number] | number;
@@ -30,6 +32,28 @@ interface ConvAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
   dilations?: [number, number] | number;
+}
+
+/**
+ * Filter taps `[kh, kw]` (row-major over the K*K grid) as a `[taps, Cout, Cin]`-ready filter:
+ * the filter viewed as rows `[KH*KW, Cin*Cout]`, the wanted rows gathered in the given order.
+ * One GatherV2 of whole rows replaces Reverse / StridedSlice, which move data element by element
+ * on wasm (8 ms to flip a 3x3x128x256 filter, against well under 1 ms for the gather).
+ */
+function gatherTaps(s: Scratch, filter: Info, taps: [number, number][], outH: number, outW: number): Info {
+  const [kh, kw, cin, cout] = filter.shape;
+  const rows = s.run('Reshape', { x: filter }, { shape: [kh * kw, cin * cout] });
+  const picked = s.run('GatherV2', { x: rows, indices: s.int32(taps.map(([r, c]) => r * kw + c)) }, { axis: 0, batchDims: 0 });
+  const shaped = s.run('Reshape', { x: picked }, { shape: [outH, outW, cin, cout] });
+  return s.run('Transpose', { x: shaped }, { perm: [0, 1, 3, 2] });
+}
+
+/** All taps flipped in both spatial axes, as a `[KH, KW, Cout, Cin]` filter. */
+function flippedTransposed(s: Scratch, filter: Info): Info {
+  const [kh, kw] = filter.shape;
+  const taps: [number, number][] = [];
+  for (let r = kh - 1; r >= 0; r--) for (let c = kw - 1; c >= 0; c--) taps.push([r, c]);
+  return gatherTaps(s, filter, taps, kh, kw);
 }
 
 /** Runs wasm kernels by name and releases every intermediate except the one returned. */
@@ -45,6 +69,12 @@ class Scratch {
     const out = config.kernelFunc({ inputs: inputs as tf.NamedTensorInfoMap, backend: this.backend, attrs: attrs as tf.NamedAttrMap }) as Info;
     this.made.push(out);
     return out;
+  }
+  /** A small int32 vector owned by this scratch (gather indices). */
+  int32(values: number[]): Info {
+    const info: Info = { dataId: this.backend.write(Int32Array.from(values), [values.length], 'int32'), shape: [values.length], dtype: 'int32' };
+    this.made.push(info);
+    return info;
   }
   keep(result: Info): Info {
     for (const info of this.made) if (info !== result) this.backend.disposeData(info.dataId);
@@ -80,14 +110,6 @@ export function conv2dBackpropFilter(args: { inputs: { x: Info; dy: Info }; back
   const cropped = full.shape[1] === kh && full.shape[2] === kw ? full : s.run('Slice', { x: full }, { begin: [0, 0, 0, 0], size: [cin, kh, kw, cout] });
   return s.keep(s.run('Transpose', { x: cropped }, { perm: [1, 2, 0, 3] }));
 }
-
-/**
- * Strided dX uses the sub-pixel phases when `dy` has at least this many positions; below it the
- * s*s phase convolutions cost more to set up (XNNPACK packs each phase's filter) than the zeros
- * of the dilated form. Measured on probe-cnn's layers at batch 32: dy 7x7 (64->128): 16.6 ms
- * sub-pixel vs 25.5 ms dilated; dy 4x4 (128->256): 44.3 ms vs 33.2 ms.
- */
-const SUBPIXEL_MIN_AREA = 36;
 
 /** Taps and placement of one phase along one axis (see the sub-pixel note above). */
 interface Phase {
@@ -126,19 +148,11 @@ function backpropInputStrided(s: Scratch, dy: Info, filter: Info, inputShape: [n
         return s.run('Fill', {}, { shape: [n, mh, mw, cin], value: 0, dtype: 'float32' });
       }
       // The phase's taps (k = r, r+s, ...), flipped, as a [JH, JW, Cout, Cin] filter.
-      const taps = s.run('StridedSlice', { x: filter }, {
-        begin: [pr.taps[0], pc.taps[0], 0, 0],
-        end: [kh, kw, cin, filter.shape[3]],
-        strides: [sh, sw, 1, 1],
-        beginMask: 0,
-        endMask: 0,
-        ellipsisMask: 0,
-        newAxisMask: 0,
-        shrinkAxisMask: 0,
-      });
-      const kernel = s.run('Transpose', { x: s.run('Reverse', { x: taps }, { dims: [0, 1] }) }, { perm: [0, 1, 3, 2] });
       const jh = pr.taps.length;
       const jw = pc.taps.length;
+      const taps: [number, number][] = [];
+      for (const r of [...pr.taps].reverse()) for (const c of [...pc.taps].reverse()) taps.push([r, c]);
+      const kernel = gatherTaps(s, filter, taps, jh, jw);
       // Phase row m gets sum_j dy[m - j] * tap_j: pad dy by J-1 on top, enough below, then crop.
       const padBottom = Math.max(0, pr.first + pr.count - oh);
       const padRight = Math.max(0, pc.first + pc.count - ow);
@@ -169,24 +183,13 @@ export function conv2dBackpropInput(args: { inputs: { dy: Info; filter: Info }; 
   const info = tf.backend_util.computeConv2DInfo(attrs.inputShape, filter.shape as [number, number, number, number], [sh, sw], 1, attrs.pad, attrs.dimRoundingMode);
   const [, oh, ow] = dy.shape;
   const s = new Scratch(backend);
-  const strided = sh > 1 || sw > 1;
-  if (strided && oh * ow >= SUBPIXEL_MIN_AREA) return s.keep(backpropInputStrided(s, dy, filter, attrs.inputShape, [sh, sw], info.padInfo));
-  let grad = dy;
-  if (strided) {
-    // Zero-dilate: [N, OH, 1, OW, 1, C] padded to [N, OH, sh, OW, sw, C], then trailing zeros cut.
-    const six = s.run('Reshape', { x: dy }, { shape: [n, oh, 1, ow, 1, cout] });
-    const padded = s.run('PadV2', { x: six }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-    const flat = s.run('Reshape', { x: padded }, { shape: [n, oh * sh, ow * sw, cout] });
-    grad = s.run('Slice', { x: flat }, { begin: [0, 0, 0, 0], size: [n, (oh - 1) * sh + 1, (ow - 1) * sw + 1, cout] });
-  }
-  const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
-  const kernel = s.run('Transpose', { x: flipped }, { perm: [0, 1, 3, 2] });
-  const dilatedH = (oh - 1) * sh + 1;
-  const dilatedW = (ow - 1) * sw + 1;
+  if (sh > 1 || sw > 1) return s.keep(backpropInputStrided(s, dy, filter, attrs.inputShape, [sh, sw], info.padInfo));
+  const grad = dy;
+  const kernel = flippedTransposed(s, filter);
   const padTop = kh - 1 - info.padInfo.top;
   const padLeft = kw - 1 - info.padInfo.left;
-  const padBottom = h + kh - 1 - padTop - dilatedH;
-  const padRight = w + kw - 1 - padLeft - dilatedW;
+  const padBottom = h + kh - 1 - padTop - oh;
+  const padRight = w + kw - 1 - padLeft - ow;
   if (Math.min(padTop, padLeft, padBottom, padRight) < 0) {
     // Unusual paddings (pad > K-1, or unused input rows): pad generously and crop.
     const big = s.run('PadV2', { x: grad }, {
