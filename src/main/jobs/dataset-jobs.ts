@@ -95,8 +95,7 @@ export async function persistDataset(deps: DatasetJobDeps, ds: DecodedDataset, c
     await rm(dir, { recursive: true, force: true });
     throw err;
   }
-  const { splitConfig: _s, cacheFile: _c, cacheHash: _h, generator: _g, ...summary } = deps.store.datasets.resolve(id);
-  return summary;
+  return deps.store.datasets.summary(id);
 }
 
 export async function synthDataset(deps: DatasetJobDeps, req: ParsedRequestOf<'datasets.synth'>, ctx: JobContext): Promise<DatasetSummary> {

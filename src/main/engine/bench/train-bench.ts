@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../../shared/domain/run.ts';
-import { applyStatUpdates } from '../models/layers.ts';
-import { DataParallel, localGradients } from '../parallel/data-parallel.ts';
+import { DataParallel } from '../parallel/data-parallel.ts';
 import { benchReplica, type BenchModelName, type Item } from '../parallel/replica.ts';
+import { optimizerStep } from '../train/step.ts';
 
 export interface BenchResult {
   model: BenchModelName;
@@ -24,20 +24,7 @@ export async function benchTrain(model: BenchModelName, opts: { batch: number; s
   const parallel = opts.workers > 1 ? await DataParallel.start({ kind: 'bench', model, batch: opts.batch }, replica, opts.backend) : null;
   const optimizer = tf.train.adam(1e-3);
   const items: Item[] = Array.from({ length: opts.batch }, (_, row) => ({ row, label: 0 }));
-  const step = async (): Promise<void> => {
-    let grads: tf.NamedTensorMap;
-    if (parallel) grads = (await parallel.gradients(items)).grads;
-    else {
-      const local = localGradients(replica, items);
-      await local.value.data();
-      local.value.dispose();
-      grads = local.grads;
-    }
-    optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
-    tf.dispose(Object.values(grads));
-    applyStatUpdates(replica.ctx);
-    if (parallel) await parallel.publish();
-  };
+  const step = (): Promise<number> => optimizerStep(replica, optimizer, parallel, items);
   try {
     for (let i = 0; i < (opts.warmup ?? 3); i++) await step();
     const times: number[] = [];

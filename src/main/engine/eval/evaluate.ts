@@ -37,16 +37,21 @@ export async function inferRows(model: FaceModel, data: TrainData, rows: readonl
   return { embeddings, predicted };
 }
 
+/** Fraction of held-out images whose predicted class is their own (0 when there are none). */
+function heldoutAccuracy(predicted: Int32Array, data: TrainData): number {
+  return data.heldout.length ? predicted.reduce((n, p, i) => n + (p === data.heldout[i].label ? 1 : 0), 0) / data.heldout.length : 0;
+}
+
 export async function identificationAccuracy(model: FaceModel, data: TrainData): Promise<number> {
   if (data.heldout.length === 0) return 0;
   const { predicted } = await inferRows(model, data, data.heldout.map((h) => h.row));
-  return predicted.reduce((n, p, i) => n + (p === data.heldout[i].label ? 1 : 0), 0) / data.heldout.length;
+  return heldoutAccuracy(predicted, data);
 }
 
 export async function evaluate(model: FaceModel, data: TrainData): Promise<Evaluation> {
   const rows = data.heldout.map((h) => h.row);
   const { embeddings, predicted } = await inferRows(model, data, rows);
-  const identification = rows.length ? predicted.reduce((n, p, i) => n + (p === data.heldout[i].label ? 1 : 0), 0) / rows.length : 0;
+  const identification = heldoutAccuracy(predicted, data);
   const labels = data.heldout.map((h) => h.label);
   return { identification, verification: verification(allPairs(embeddings, model.config.net.embedding, labels), model.config.seed) };
 }

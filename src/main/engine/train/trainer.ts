@@ -7,13 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import { identificationAccuracy } from '../eval/evaluate.ts';
-import { applyStatUpdates } from '../models/layers.ts';
-import { localGradients, type DataParallel } from '../parallel/data-parallel.ts';
+import type { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica } from '../parallel/replica.ts';
 import type { Position } from './checkpoint.ts';
 import { augmentFor, epochBatches, type TrainData } from './data.ts';
 import type { FaceModel } from './face-model.ts';
 import { cosineWithWarmup } from './schedule.ts';
+import { optimizerStep } from './step.ts';
 
 export interface StepInfo {
   epoch: number;
@@ -63,7 +63,6 @@ export async function train(
 ): Promise<TrainOutcome> {
   const cfg = model.config;
   const replica = parallel?.replica ?? faceReplica(model, data);
-  const ctx = replica.ctx;
   const stepsPerEpoch = epochBatches(data.train, cfg.batch, cfg.seed, 0).length;
   const totalSteps = stepsPerEpoch * cfg.epochs;
   const warmupSteps = stepsPerEpoch * cfg.warmupEpochs;
@@ -88,22 +87,11 @@ export async function train(
       lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const augment = augmentFor(items.length, cfg.seed, epoch, step, { flip: cfg.flip, shift: cfg.shift });
-      let value: number;
-      let grads: tf.NamedTensorMap;
-      if (parallel) ({ loss: value, grads } = await parallel.gradients(items, augment));
-      else {
-        const local = localGradients(replica, items, augment);
-        value = (await local.value.data())[0];
-        local.value.dispose();
-        grads = local.grads;
-      }
-      optimizer.applyGradients(grads as Parameters<typeof optimizer.applyGradients>[0]);
-      tf.dispose(Object.values(grads));
-      applyStatUpdates(ctx);
-      tf.tidy(() => {
-        for (const v of decayed) v.assign(v.mul(1 - lr * cfg.weightDecay));
-      });
-      if (parallel) await parallel.publish();
+      const value = await optimizerStep(replica, optimizer, parallel, items, augment, () =>
+        tf.tidy(() => {
+          for (const v of decayed) v.assign(v.mul(1 - lr * cfg.weightDecay));
+        }),
+      );
       if (!Number.isFinite(value)) {
         throw new AppError('ENGINE_NAN_LOSS', `The training loss became ${value} at epoch ${epoch + 1}, step ${step + 1}. Lower the learning rate or check the dataset, then start a new run.`);
       }

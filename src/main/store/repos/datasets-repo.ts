@@ -172,6 +172,11 @@ export class DatasetsRepo {
     })();
   }
 
+  /** One dataset as listed, by id or name. */
+  summary(ref: string): DatasetSummary {
+    return toSummary(this.resolve(ref));
+  }
+
   list(): DatasetSummary[] {
     const rows = this.db.prepare(`${SELECT_DATASET} ORDER BY d.created_at DESC, d.name`).all() as DatasetRow[];
     return rows.map((r) => toSummary(toRecord(r)));
