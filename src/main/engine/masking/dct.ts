@@ -47,6 +47,21 @@ export function blockDct(planes: tf.Tensor4D): tf.Tensor4D {
   });
 }
 
+/**
+ * `[N, S, S, P]` planes -> `[N, S/8, S/8, C]`: each block's `P*64` pixels (plane-major, then
+ * raster) times `matrix [P*64, C]`. With columns taken from the Kronecker basis this is the block
+ * DCT, channel selection and any per-channel scaling in one matMul (see `maskingMatrix`).
+ */
+export function projectBlocks(planes: tf.Tensor4D, matrix: tf.Tensor2D): tf.Tensor4D {
+  const [n, s, , p] = planes.shape;
+  if (s % BLOCK !== 0) throw new RangeError(`image side ${s} is not a multiple of ${BLOCK}`);
+  const b = s / BLOCK;
+  return tf.tidy(() => {
+    const blocks = planes.reshape([n, b, BLOCK, b, BLOCK, p]).transpose([0, 1, 3, 5, 2, 4]).reshape([n * b * b, p * COEFFS]);
+    return tf.matMul(blocks, matrix).reshape([n, b, b, matrix.shape[1]]);
+  });
+}
+
 /** The exact inverse of `blockDct`. */
 export function inverseBlockDct(coeffs: tf.Tensor4D): tf.Tensor4D {
   const [n, b, , c] = coeffs.shape;

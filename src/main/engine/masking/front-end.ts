@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { hashSeed, Rng } from '../../data/synth/random.ts';
-import { blockDct, COEFFS, inverseBlockDct } from './dct.ts';
+import { blockDct, COEFFS, inverseBlockDct, kroneckerBasis, projectBlocks } from './dct.ts';
 
 /** Everything needed to apply (and invert) one run's front end; saved with every checkpoint. */
 export interface FrontEndState {
@@ -97,7 +97,7 @@ export function fitFrontEnd(train: tf.Tensor4D, config: FrontEndConfig): FrontEn
   const permutation = new Rng(hashSeed(config.keySeed, 0x6b65)).shuffle(kept.map((_, i) => i));
   const state: FrontEndState = { planes, kept, permutation, mean: [], std: [], energy };
   const { mean, variance } = tf.tidy(() => {
-    const m = tf.moments(tf.gather(frequencyChannels(train), keptOrder(state), 3), [0, 1, 2]);
+    const m = tf.moments(maskedCoefficients(train, state), [0, 1, 2]);
     return { mean: Array.from(m.mean.dataSync()), variance: Array.from(m.variance.dataSync()) };
   });
   state.mean = mean;
@@ -110,14 +110,35 @@ export function keptOrder(state: FrontEndState): number[] {
   return state.permutation.map((k) => state.kept[k]);
 }
 
-/** Masked, permuted coefficients `[N, S/8, S/8, kept]` before standardisation (what an export holds). */
-export function maskedCoefficients(pixels: tf.Tensor4D, state: FrontEndState): tf.Tensor4D {
-  return tf.tidy(() => tf.gather(frequencyChannels(pixels), keptOrder(state), 3));
+/**
+ * The front end as one matrix `[planes*64, kept]` for `projectBlocks`: column k is the DCT basis
+ * row of channel `keptOrder[k]` (zeros over the other planes), times `scale[k]`. Selecting and
+ * permuting channels this way replaces a channel GatherV2, which is slow on wasm.
+ */
+function maskingMatrix(state: FrontEndState, scale?: readonly number[]): tf.Tensor2D {
+  const order = keptOrder(state);
+  const basis = kroneckerBasis();
+  const rows = state.planes * COEFFS;
+  const m = new Float32Array(rows * order.length);
+  order.forEach((ch, k) => {
+    const plane = Math.floor(ch / COEFFS);
+    const uv = ch % COEFFS;
+    for (let ij = 0; ij < COEFFS; ij++) m[(plane * COEFFS + ij) * order.length + k] = basis[uv * COEFFS + ij] * (scale?.[k] ?? 1);
+  });
+  return tf.tensor2d(m, [rows, order.length]);
 }
 
-/** The network input: masked coefficients, standardised per channel. */
+/** Masked, permuted coefficients `[N, S/8, S/8, kept]` before standardisation (what an export holds). */
+export function maskedCoefficients(pixels: tf.Tensor4D, state: FrontEndState): tf.Tensor4D {
+  return tf.tidy(() => projectBlocks(toPlanes(pixels), maskingMatrix(state)));
+}
+
+/** The network input: masked coefficients standardised per channel, `(c - mean) / std`, folded into the matrix. */
 export function applyFrontEnd(pixels: tf.Tensor4D, state: FrontEndState): tf.Tensor4D {
-  return tf.tidy(() => maskedCoefficients(pixels, state).sub(state.mean).div(state.std));
+  return tf.tidy(() => {
+    const inv = state.std.map((s) => 1 / s);
+    return projectBlocks(toPlanes(pixels), maskingMatrix(state, inv)).sub(tf.tensor1d(state.mean.map((m, k) => m * inv[k]))) as tf.Tensor4D;
+  });
 }
 
 /** Inverse path for visualisation: removed channels zeroed, permutation undone, inverse DCT, pixels. */

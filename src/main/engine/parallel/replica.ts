@@ -77,14 +77,25 @@ export function benchReplica(model: BenchModelName, batch: number): Replica {
     params,
     ctx,
     loss: (items) => {
-      const rows = tf.tensor1d(items.map((i) => i.row), 'int32');
-      return tf.losses.softmaxCrossEntropy(tf.gather(y, rows), m.forward(ctx, tf.gather(x, rows) as tf.Tensor4D)) as tf.Scalar;
+      const [xs, ys] = pickRows([x, y], items.map((i) => i.row));
+      return tf.losses.softmaxCrossEntropy(ys, m.forward(ctx, xs as tf.Tensor4D)) as tf.Scalar;
     },
     dispose: () => {
       params.dispose();
       tf.dispose([x, y]);
     },
   };
+}
+
+/**
+ * Rows of each tensor: a Slice when they are consecutive (the benchmark's halves always are), as
+ * the PyTorch reference reads its batch in place; GatherV2 otherwise (slow on wasm).
+ */
+function pickRows(tensors: tf.Tensor[], rows: number[]): tf.Tensor[] {
+  const consecutive = rows.every((r, i) => r === rows[0] + i);
+  if (consecutive) return tensors.map((t) => t.slice(rows[0], rows.length));
+  const index = tf.tensor1d(rows, 'int32');
+  return tensors.map((t) => tf.gather(t, index));
 }
 
 export async function buildReplica(spec: ReplicaSpec): Promise<Replica> {

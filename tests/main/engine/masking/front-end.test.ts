@@ -89,6 +89,22 @@ describe('the frequency front end', () => {
     x.dispose();
   });
 
+  it.each([1, 3] as const)('fuses DCT, selection, permutation and standardisation into one projection (%i planes)', (channels) => {
+    const x = faces(4, 32, channels);
+    const state = fitFrontEnd(x, { keepPerPlane: 36, keySeed: 3 });
+    const order = state.permutation.map((k) => state.kept[k]);
+    const [fused, reference, input, standardised] = tf.tidy(() => {
+      // The definition, step by step: all channels, then the kept ones in key order, then (c - mean) / std.
+      const ref = tf.gather(frequencyChannels(x), order, 3);
+      return [maskedCoefficients(x, state), ref, applyFrontEnd(x, state), ref.sub(state.mean).div(state.std)].map((t) => Float32Array.from(t.dataSync()));
+    });
+    const maxAbs = (a: Float32Array, b: Float32Array) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+    expect(fused.length).toBe(4 * 4 * 4 * 36 * channels);
+    expect(maxAbs(fused, reference)).toBeLessThan(1e-3); // coefficients reach a few hundred
+    expect(maxAbs(input, standardised)).toBeLessThan(1e-4);
+    x.dispose();
+  });
+
   it('removes most of the coefficient energy', () => {
     const x = faces(4, 64, 1);
     const state = fitFrontEnd(x, { keepPerPlane: 36, keySeed: 1 });
