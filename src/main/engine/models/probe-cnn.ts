@@ -33,7 +33,7 @@ export function probeParams(seed: number): Params {
 export function probeForward(ctx: Ctx, x: tf.Tensor4D): tf.Tensor2D {
   let h: tf.Tensor4D = x;
   STAGES.forEach(([, stride], i) => {
-    h = tf.relu(batchNorm(ctx, `bn${i}`, conv(ctx, `conv${i}`, h, stride))) as tf.Tensor4D;
+    h = batchNorm(ctx, `bn${i}`, conv(ctx, `conv${i}`, h, stride), 'relu') as tf.Tensor4D;
   });
   const pooled = h.mean([1, 2]) as tf.Tensor2D;
   return dense(ctx, 'fc2', dense(ctx, 'fc1', pooled));
