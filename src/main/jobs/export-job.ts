@@ -7,16 +7,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { ExportResponse, ParsedRequestOf } from '../../shared/contract/api.ts';
 import { AppError } from '../../shared/contract/errors.ts';
 import { stageDirectory } from '../data/fs/atomic.ts';
 import type { ExportItem } from '../engine/export/masked-export.ts';
-import type { FromWorker, ToWorker } from '../engine/protocol.ts';
+import type { FromWorker } from '../engine/protocol.ts';
 import type { Store } from '../store/store.ts';
+import { callEngine } from './engine-call.ts';
 import type { JobContext } from './job-runner.ts';
 import { privateClasses } from './train-data.ts';
-import { engineWorkerUrl } from './train-job.ts';
 
 export const MANIFEST_FORMAT = 'veil-masked-set/1';
 
@@ -54,22 +53,20 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const items: ExportItem[] = rows.map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)!, identity: folderName(nameOf.get(r.label) ?? 'identity', classOf.get(r.label)!) }));
 
   const stage = await stageDirectory(out);
-  const worker = new Worker(engineWorkerUrl());
   try {
-    const result = await new Promise<Extract<FromWorker, { type: 'exported' }>>((done, fail) => {
-      worker.on('message', (msg: FromWorker) => {
-        if (msg.type === 'export-progress') ctx.progress(msg.done, msg.total);
-        else if (msg.type === 'exported') done(msg);
-        else if (msg.type === 'error') fail(new AppError(msg.error.code, msg.error.message));
-      });
-      worker.on('error', (err) => fail(new AppError('INTERNAL', `The engine worker crashed during the export: ${err.message}`)));
-      worker.on('exit', (code) => fail(new AppError('INTERNAL', `The engine worker stopped during the export (exit code ${code}); nothing was written.`)));
-      ctx.signal.addEventListener('abort', () => fail(new AppError('CANCELLED', 'The export was cancelled; nothing was written.')), { once: true });
-      const msg: ToWorker = {
+    const result = await callEngine<Extract<FromWorker, { type: 'exported' }>>({
+      request: {
         type: 'export',
         request: { cacheFile: join(deps.dataDir, dataset.cacheFile), count: dataset.images, size: dataset.size, channels: dataset.channels, items, checkpointDir: checkpoint.path, outDir: stage.path, format: req.format },
-      };
-      worker.postMessage(msg);
+      },
+      signal: ctx.signal,
+      onAbort: () => new AppError('CANCELLED', 'The export was cancelled; nothing was written.'),
+      crashed: (err) => new AppError('INTERNAL', `The engine worker crashed during the export: ${err.message}`),
+      exited: (code) => new AppError('INTERNAL', `The engine worker stopped during the export (exit code ${code}); nothing was written.`),
+      onMessage: (msg, finish) => {
+        if (msg.type === 'export-progress') ctx.progress(msg.done, msg.total);
+        else if (msg.type === 'exported') finish(msg);
+      },
     });
     const config = JSON.parse(run.config) as { seed?: number; frontEnd?: unknown };
     const hashOfRow = new Map(rows.map((r) => [r.cacheIndex, r.hash]));
@@ -104,8 +101,5 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   } catch (err) {
     await stage.discard();
     throw err;
-  } finally {
-    worker.removeAllListeners();
-    await worker.terminate();
   }
 }

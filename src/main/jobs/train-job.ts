@@ -6,13 +6,13 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { AppError } from '../../shared/contract/errors.ts';
 import type { ParsedRequestOf } from '../../shared/contract/api.ts';
 import type { TrainResult } from '../../shared/domain/run.ts';
-import type { FromWorker, ToWorker, TrainRequest } from '../engine/protocol.ts';
+import type { FromWorker, TrainRequest } from '../engine/protocol.ts';
 import { TRAINABLE_DEFENSES, type TrainConfig } from '../engine/train/config.ts';
 import type { Store } from '../store/store.ts';
+import { callEngine } from './engine-call.ts';
 import type { EventBus } from './event-bus.ts';
 import type { JobContext } from './job-runner.ts';
 import { loadTrainData } from './train-data.ts';
@@ -23,11 +23,6 @@ export interface TrainJobDeps {
   bus: EventBus;
   /** the engine worker's entry (tests may inject a failing one) */
   workerUrl?: URL;
-}
-
-/** The worker entry: the TypeScript source when running from source, the bundle's sibling otherwise. */
-export function engineWorkerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('../engine/worker.ts', import.meta.url) : new URL('./engine-worker.js', import.meta.url);
 }
 
 function uniqueRunName(store: Store, base: string): string {
@@ -78,14 +73,16 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
     data: meta,
     checkpointDir: join(deps.dataDir, 'runs', runId, 'checkpoint'),
   };
-  const worker = new Worker(deps.workerUrl ?? engineWorkerUrl());
-  const send = (msg: ToWorker): void => worker.postMessage(msg);
-  const onAbort = (): void => send({ type: 'cancel' });
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
   let config: TrainConfig | null = null;
   try {
-    const final = await new Promise<Extract<FromWorker, { type: 'done' }>>((resolve, reject) => {
-      worker.on('message', (msg: FromWorker) => {
+    const final = await callEngine<Extract<FromWorker, { type: 'done' }>>({
+      url: deps.workerUrl,
+      request: { type: 'train', request },
+      signal: ctx.signal,
+      onAbort: 'cancel',
+      crashed: (err) => new AppError('INTERNAL', `The engine worker crashed: ${err.message}`),
+      exited: (code) => new InterruptedError(code),
+      onMessage: (msg, finish) => {
         switch (msg.type) {
           case 'started':
             config = msg.config;
@@ -107,16 +104,10 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
             deps.store.runs.setCheckpoint(runId, msg.position.epoch, msg.position.step, msg.path, msg.hash);
             break;
           case 'done':
-            resolve(msg);
-            break;
-          case 'error':
-            reject(new AppError(msg.error.code, msg.error.message));
+            finish(msg);
             break;
         }
-      });
-      worker.on('error', (err) => reject(new AppError('INTERNAL', `The engine worker crashed: ${err.message}`)));
-      worker.on('exit', (code) => reject(new InterruptedError(code)));
-      send({ type: 'train', request });
+      },
     });
     const cfg = config as TrainConfig | null;
     const result: TrainResult = {
@@ -153,9 +144,6 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
     if (!(err instanceof AppError && err.code === 'CANCELLED')) deps.store.runs.finish(runId, 'failed', null, (err as Error).message);
     throw err;
   } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    worker.removeAllListeners();
-    await worker.terminate();
     deps.bus.emit('runs.changed', { runId });
   }
 }

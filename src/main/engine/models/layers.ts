@@ -72,7 +72,7 @@ export function batchNorm(ctx: Ctx, name: string, x: tf.Tensor, activation: 'lin
       },
     };
   };
-  // customGrad's typing has one variadic signature; the function takes (x, gamma, beta, save).
+  // customGrad's typing has one variadic signature; these functions take (...inputs, save).
   const train = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
   return train(x, gamma, beta);
 }
@@ -81,9 +81,27 @@ export function preluParams(p: Params, name: string, channels: number): void {
   p.constant(`${name}/alpha`, [channels], 0.25);
 }
 
+/**
+ * PReLU, `x > 0 ? x : alpha * x` per channel: wasm's Prelu kernel forward and a hand-written
+ * gradient (dx = dy * (x > 0 ? 1 : alpha); dalpha = sum dy * min(x, 0)), half the full-size ops of
+ * autodiff through relu/neg, which tfjs would need since its own Prelu gradient uses `where`.
+ */
 export function prelu(ctx: Ctx, name: string, x: tf.Tensor): tf.Tensor {
   const alpha = ctx.params.get(`${name}/alpha`);
-  return tf.relu(x).add(tf.neg(tf.relu(tf.neg(x))).mul(alpha));
+  const axes = x.shape.map((_, i) => i).slice(0, -1);
+  const forward = (input: tf.Tensor, a: tf.Tensor, save: tf.GradSaveFunc) => {
+    save([input, a]);
+    return {
+      value: tf.prelu(input, a),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, as] = saved;
+        const scale = tf.step(xs).mul(tf.scalar(1).sub(as)).add(as);
+        return [dy.mul(scale), dy.mul(xs.sub(tf.relu(xs))).sum(axes)];
+      },
+    };
+  };
+  const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (input: tf.Tensor, a: tf.Tensor) => tf.Tensor;
+  return op(x, alpha);
 }
 
 export function denseParams(p: Params, name: string, fanIn: number, units: number, bias = true): void {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
-import { applyStatUpdates, batchNorm, bnParams, BN_MOMENTUM, type Ctx } from '../../../../src/main/engine/models/layers.ts';
+import { applyStatUpdates, batchNorm, bnParams, BN_MOMENTUM, prelu, preluParams, type Ctx } from '../../../../src/main/engine/models/layers.ts';
 import { Params } from '../../../../src/main/engine/models/params.ts';
 
 /** Batch norm (+ ReLU) as plain broadcasting ops, differentiated by tfjs: the reference. */
@@ -65,6 +65,35 @@ describe('batch norm with its hand-written gradient', () => {
     const expected = tf.tidy(() => x.sub(params.get('bn/mean')).div(params.get('bn/var').add(1e-5).sqrt()));
     expect(maxDiff(y, expected)).toBeLessThan(1e-4);
     tf.dispose([x, y, expected]);
+    params.dispose();
+  });
+});
+
+describe('PReLU with its hand-written gradient', () => {
+  beforeAll(() => selectBackend('wasm'));
+
+  it.each([[[4, 3, 3, 6]], [[7, 5]]])('matches autodiff of relu(x) - alpha * relu(-x) on %j: values and gradients of x and alpha', (shape) => {
+    const channels = shape[shape.length - 1];
+    const params = new Params(2);
+    preluParams(params, 'act', channels);
+    const alpha = params.get('act/alpha');
+    alpha.assign(tf.randomUniform([channels], -0.5, 1.5, 'float32', 4));
+    const ctx: Ctx = { params, training: true };
+    const x = tf.randomNormal(shape, 0, 1, 'float32', 6);
+    const upstream = tf.randomNormal(shape, 0, 1, 'float32', 7);
+    const before = tf.memory().numTensors;
+    const plain = (a: tf.Tensor, al: tf.Tensor) => tf.relu(a).sub(tf.relu(a.neg()).mul(al));
+    const [dx, dalpha] = tf.grads((a: tf.Tensor, al: tf.Tensor) => plain(a, al).mul(upstream).sum())([x, alpha]);
+    const dxMine = tf.grad((a: tf.Tensor) => prelu(ctx, 'act', a).mul(upstream).sum())(x);
+    const mine = tf.variableGrads(() => prelu(ctx, 'act', x).mul(upstream).sum() as tf.Scalar, [alpha as tf.Variable]);
+    const value = prelu(ctx, 'act', x);
+    const expected = tf.tidy(() => plain(x, alpha));
+    expect(maxDiff(value, expected)).toBeLessThan(1e-6);
+    expect(maxDiff(dxMine, dx)).toBeLessThan(1e-5);
+    expect(maxDiff(mine.grads[alpha.name], dalpha)).toBeLessThan(1e-4);
+    tf.dispose([dx, dalpha, dxMine, mine.value, ...Object.values(mine.grads), value, expected]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, upstream]);
     params.dispose();
   });
 });
