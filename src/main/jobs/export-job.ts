@@ -44,7 +44,7 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const out = resolve(req.out);
   if (!req.force && (await isNonEmptyDir(out))) throw new AppError('CONFLICT', `${out} is not empty. Choose an empty folder, or pass --force to replace it.`);
 
-  const dataset = deps.store.datasets.resolve(run.dataset_id);
+  const dataset = deps.store.datasets.resolve(run.datasetId);
   const detail = deps.store.datasets.detail(dataset.id);
   const nameOf = new Map(detail.identityList.map((i) => [i.label, i.name]));
   const all = deps.store.datasets.images(dataset.id);
@@ -68,7 +68,7 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
         else if (msg.type === 'exported') finish(msg);
       },
     });
-    const config = JSON.parse(run.config) as { seed?: number; frontEnd?: unknown };
+    const config = run.config as { seed?: number; frontEnd?: unknown };
     const hashOfRow = new Map(rows.map((r) => [r.cacheIndex, r.hash]));
     const manifest = {
       format: MANIFEST_FORMAT,

@@ -48,7 +48,7 @@ export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: Jo
   if (run.status !== 'interrupted' && run.status !== 'cancelled') {
     throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; only interrupted or cancelled runs can be resumed.`);
   }
-  const config = JSON.parse(run.config) as Partial<TrainConfig> & { request?: ParsedRequestOf<'runs.train'> };
+  const config = run.config as Partial<TrainConfig> & { request?: ParsedRequestOf<'runs.train'> };
   const hasCheckpoint = deps.store.runs.checkpoint(run.id) !== null;
   const fresh = config.request ?? { defense: run.defense, profile: config.profile ?? 'standard', seed: run.seed, epochs: config.epochs };
   return runWorker(
@@ -63,7 +63,7 @@ type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs
 
 async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions, ctx: JobContext): Promise<TrainResult> {
   const run = deps.store.runs.resolve(runId);
-  const dataset = deps.store.datasets.resolve(run.dataset_id);
+  const dataset = deps.store.datasets.resolve(run.datasetId);
   const data = await loadTrainData(deps.store, deps.dataDir, dataset);
   const { pixels: _pixels, ...meta } = data;
   const request: TrainRequest = {

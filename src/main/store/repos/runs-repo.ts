@@ -34,6 +34,11 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** A run as the jobs use it: its summary and its config (the request, then the frozen config). */
+export interface RunRecord extends RunSummary {
+  config: unknown;
+}
+
 export interface NewRun {
   id: string;
   name: string;
@@ -115,14 +120,20 @@ export class RunsRepo {
     return (this.db.prepare('SELECT * FROM runs ORDER BY created_at DESC').all() as RunRow[]).map(toSummary);
   }
 
-  resolve(ref: string): RunRow {
+  /** The run with this id or name (the newest of that name). */
+  resolve(ref: string): RunRecord {
+    const row = this.row(ref);
+    return { ...toSummary(row), config: JSON.parse(row.config) };
+  }
+
+  private row(ref: string): RunRow {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ? OR name = ? ORDER BY created_at DESC LIMIT 1').get(ref, ref) as RunRow | undefined;
     if (!row) throw new AppError('NOT_FOUND', `No run "${ref}". List runs with \`veil runs list\`.`);
     return row;
   }
 
   detail(ref: string): RunDetail {
-    const row = this.resolve(ref);
+    const row = this.row(ref);
     const points = this.db.prepare('SELECT name, epoch, step, value FROM run_metrics WHERE run_id = ? ORDER BY name, step').all(row.id) as {
       name: string;
       epoch: number;
