@@ -60,6 +60,12 @@ export function epochBatches(items: TrainData['train'], batch: number, seed: num
   return out;
 }
 
+/** How many batches `epochBatches` makes of `count` items, without shuffling them. */
+export function batchesPerEpoch(count: number, batch: number): number {
+  const batches = Math.ceil(count / batch);
+  return batches > 1 && count % batch === 1 ? batches - 1 : batches;
+}
+
 /** Seeded augmentation for one step: flips with probability 1/2, shifts uniform in [-shift, shift]. */
 export function augmentFor(n: number, seed: number, epoch: number, step: number, opts: { flip: boolean; shift: number }): Augment[] {
   const rng = new Rng(hashSeed(seed, epoch, step, 0xf11b));

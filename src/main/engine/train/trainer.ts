@@ -10,7 +10,7 @@ import { identificationAccuracy } from '../eval/evaluate.ts';
 import type { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica } from '../parallel/replica.ts';
 import type { Position } from './checkpoint.ts';
-import { augmentFor, epochBatches, type TrainData } from './data.ts';
+import { augmentFor, batchesPerEpoch, epochBatches, type TrainData } from './data.ts';
 import type { FaceModel } from './face-model.ts';
 import { cosineWithWarmup } from './schedule.ts';
 import { optimizerStep } from './step.ts';
@@ -63,7 +63,7 @@ export async function train(
 ): Promise<TrainOutcome> {
   const cfg = model.config;
   const replica = parallel?.replica ?? faceReplica(model, data);
-  const stepsPerEpoch = epochBatches(data.train, cfg.batch, cfg.seed, 0).length;
+  const stepsPerEpoch = batchesPerEpoch(data.train.length, cfg.batch);
   const totalSteps = stepsPerEpoch * cfg.epochs;
   const warmupSteps = stepsPerEpoch * cfg.warmupEpochs;
   const decayed = model.params.trainable().filter((v) => /\/w$/.test(model.params.local(v.name)));
