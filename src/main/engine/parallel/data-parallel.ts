@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../../../shared/domain/run.ts';
+import { copyInto } from '../backend/tensor-io.ts';
 import type { Augment } from '../train/data.ts';
 import type { FromHelper, Slot, ToHelper } from './protocol.ts';
 import type { Item, Replica, ReplicaSpec } from './replica.ts';
@@ -64,7 +65,7 @@ export class DataParallel {
     const buffer = new SharedArrayBuffer(offset * 2 * 4);
     const dp = new DataParallel(new Worker(url), replica, layout, new Float32Array(buffer), offset);
     await dp.request({ type: 'init', spec, backend, buffer, layout, paramsLength: offset });
-    await dp.publish();
+    dp.publish();
     return dp;
   }
 
@@ -76,8 +77,8 @@ export class DataParallel {
   }
 
   /** Copies the leader's current parameters into the shared buffer for the helper. */
-  async publish(): Promise<void> {
-    for (const slot of this.layout) this.view.set((await this.replica.params.get(slot.name).data()) as Float32Array, slot.offset);
+  publish(): void {
+    for (const slot of this.layout) copyInto(this.replica.params.get(slot.name), this.view, slot.offset);
     this.version++;
   }
 

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { parentPort } from 'node:worker_threads';
 import { selectBackend } from '../backend/select-backend.ts';
+import { copyInto } from '../backend/tensor-io.ts';
 import type { FromHelper, Slot, ToHelper } from './protocol.ts';
 import { buildReplica, type Replica } from './replica.ts';
 
@@ -34,7 +35,7 @@ async function step(msg: Extract<ToHelper, { type: 'step' }>): Promise<void> {
   if (replica!.ctx.statUpdates) replica!.ctx.statUpdates.length = 0;
   for (const slot of layout) {
     const g = grads[replica!.params.prefix + slot.name];
-    if (g) view.set((await g.data()) as Float32Array, paramsLength + slot.offset);
+    if (g) copyInto(g, view, paramsLength + slot.offset);
   }
   const loss = (await value.data())[0];
   tf.dispose([value, ...Object.values(grads)]);

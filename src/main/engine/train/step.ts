@@ -31,6 +31,6 @@ export async function optimizerStep(
   tf.dispose(Object.values(grads));
   applyStatUpdates(replica.ctx);
   afterUpdate?.();
-  if (parallel) await parallel.publish();
+  parallel?.publish();
   return loss;
 }

@@ -37,7 +37,7 @@ describe('data-parallel gradients over two threads', () => {
     const g1 = await dp.gradients(items);
     const opt = tf.train.sgd(0.5);
     opt.applyGradients(g1.grads as Parameters<typeof opt.applyGradients>[0]);
-    await dp.publish();
+    dp.publish();
     const g2 = await dp.gradients(items);
     const local = localGradients(replica, items.slice(4));
     const name = Object.keys(g2.grads)[0];
