@@ -142,17 +142,34 @@ function phasesOf(size: number, kernel: number, stride: number, pad: number): Ph
   }).sort((a, b) => a.residue - b.residue);
 }
 
+const live = (pr: Phase, pc: Phase): boolean => pr.taps.length > 0 && pc.taps.length > 0 && pr.count > 0 && pc.count > 0;
+
+/** One phase's rows `[N, mh, mw, Cin]` (zero-padded to the common phase size): a stride-1 conv of `dy`, cropped. */
+function phaseConv(s: Scratch, dy: Info, kernel: Info, pr: Phase, pc: Phase, size: [number, number, number, number]): Info {
+  const [n, mh, mw, cin] = size;
+  const [, oh, ow] = dy.shape;
+  // Phase row m gets sum_j dy[m - j] * tap_j: pad dy by J-1 on top, enough below, then crop.
+  const full = s.run('Conv2D', { x: dy, filter: kernel }, {
+    strides: [1, 1],
+    pad: [[0, 0], [pr.taps.length - 1, Math.max(0, pr.first + pr.count - oh)], [pc.taps.length - 1, Math.max(0, pc.first + pc.count - ow)], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  });
+  const cropped = s.run('Slice', { x: full }, { begin: [0, pr.first, pc.first, 0], size: [n, pr.count, pc.count, cin] });
+  return pr.count === mh && pc.count === mw
+    ? cropped
+    : s.run('PadV2', { x: cropped }, { paddings: [[0, 0], [0, mh - pr.count], [0, mw - pc.count], [0, 0]], constantValue: 0 });
+}
+
 /** Sub-pixel dX for strided convs: one small stride-1 conv per phase, interleaved. */
 function backpropInputStrided(s: Scratch, dy: Info, filter: Info, inputShape: [number, number, number, number], stride: [number, number], pad: { top: number; left: number }): Info {
   const [n, h, w, cin] = inputShape;
   const [kh, kw] = filter.shape;
-  const [, oh, ow] = dy.shape;
   const [sh, sw] = stride;
   const rows = phasesOf(h, kh, sh, pad.top);
   const cols = phasesOf(w, kw, sw, pad.left);
   const mh = Math.ceil(h / sh);
   const mw = Math.ceil(w / sw);
-  const live = (pr: Phase, pc: Phase): boolean => pr.taps.length > 0 && pc.taps.length > 0 && pr.count > 0 && pc.count > 0;
   // The taps of every live phase (k = r, r+s, ...), flipped, as [JH, JW, Cout, Cin] filters.
   const groups = rows.flatMap((pr) =>
     cols.filter((pc) => live(pr, pc)).map((pc) => {
@@ -164,25 +181,9 @@ function backpropInputStrided(s: Scratch, dy: Info, filter: Info, inputShape: [n
   const kernels = selectTaps(s, filter, groups);
   let next = 0;
   const rowBlocks: Info[] = rows.map((pr) => {
-    const cells: Info[] = cols.map((pc) => {
-      if (!live(pr, pc)) return s.run('Fill', {}, { shape: [n, mh, mw, cin], value: 0, dtype: 'float32' });
-      const kernel = kernels[next++];
-      const jh = pr.taps.length;
-      const jw = pc.taps.length;
-      // Phase row m gets sum_j dy[m - j] * tap_j: pad dy by J-1 on top, enough below, then crop.
-      const padBottom = Math.max(0, pr.first + pr.count - oh);
-      const padRight = Math.max(0, pc.first + pc.count - ow);
-      const full = s.run('Conv2D', { x: dy, filter: kernel }, {
-        strides: [1, 1],
-        pad: [[0, 0], [jh - 1, padBottom], [jw - 1, padRight], [0, 0]],
-        dataFormat: 'NHWC',
-        dilations: [1, 1],
-      });
-      const cropped = s.run('Slice', { x: full }, { begin: [0, pr.first, pc.first, 0], size: [n, pr.count, pc.count, cin] });
-      return pr.count === mh && pc.count === mw
-        ? cropped
-        : s.run('PadV2', { x: cropped }, { paddings: [[0, 0], [0, mh - pr.count], [0, mw - pc.count], [0, 0]], constantValue: 0 });
-    });
+    const cells = cols.map((pc) =>
+      live(pr, pc) ? phaseConv(s, dy, kernels[next++], pr, pc, [n, mh, mw, cin]) : s.run('Fill', {}, { shape: [n, mh, mw, cin], value: 0, dtype: 'float32' }),
+    );
     // Interleave the columns of this row phase: [N, mh, mw, sw, C] -> [N, mh, mw*sw, C].
     return s.run('Reshape', { x: s.run('Pack', cells as unknown as Record<string, Info>, { axis: 3 }) }, { shape: [n, mh, mw * sw, cin] });
   });
