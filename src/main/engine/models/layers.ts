@@ -32,6 +32,17 @@ export function bnParams(p: Params, name: string, channels: number): void {
 }
 
 /**
+ * `tf.customGrad` with the signature its callers write: `forward(...inputs, save)` returning the
+ * value and its gradient function, turned into `(...inputs) => value`. (tfjs types it with one
+ * variadic parameter list, which no multi-input forward function satisfies.)
+ */
+function customOp<I extends tf.Tensor[]>(
+  forward: (...args: [...I, tf.GradSaveFunc]) => { value: tf.Tensor; gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[] },
+): (...inputs: I) => tf.Tensor {
+  return tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: I) => tf.Tensor;
+}
+
+/**
  * Batch norm over all axes but the last, optionally fused with a ReLU. Training uses batch
  * statistics (recorded for the running ones) and a hand-written gradient:
  *   d = dy * [y > 0] (ReLU) or dy;  dbeta = sum d;  dgamma = sum d * xhat;
@@ -49,10 +60,10 @@ export function batchNorm(ctx: Ctx, name: string, x: tf.Tensor, activation: 'lin
   }
   const channels = x.shape[x.rank - 1];
   const m = x.size / channels;
-  const forward = (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
+  const train = customOp((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
     const rows = input.reshape([m, channels]);
     const { mean, variance } = tf.moments(rows, 0);
-    ctx.statUpdates?.push({ name, mean: tf.keep(mean.clone()), variance: tf.keep(variance.clone()) });
+    ctx.statUpdates?.push({ name, mean: tf.keep(mean), variance: tf.keep(variance) });
     const invStd = variance.add(BN_EPS).rsqrt();
     const xhat = rows.sub(mean).mul(invStd);
     const z = xhat.mul(g).add(b);
@@ -71,9 +82,7 @@ export function batchNorm(ctx: Ctx, name: string, x: tf.Tensor, activation: 'lin
         return [dx.reshape(input.shape), dgamma, dbeta];
       },
     };
-  };
-  // customGrad's typing has one variadic signature; these functions take (...inputs, save).
-  const train = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.Tensor;
+  });
   return train(x, gamma, beta);
 }
 
@@ -89,7 +98,7 @@ export function preluParams(p: Params, name: string, channels: number): void {
 export function prelu(ctx: Ctx, name: string, x: tf.Tensor): tf.Tensor {
   const alpha = ctx.params.get(`${name}/alpha`);
   const axes = x.shape.map((_, i) => i).slice(0, -1);
-  const forward = (input: tf.Tensor, a: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = customOp((input: tf.Tensor, a: tf.Tensor, save: tf.GradSaveFunc) => {
     save([input, a]);
     return {
       value: tf.prelu(input, a),
@@ -99,8 +108,7 @@ export function prelu(ctx: Ctx, name: string, x: tf.Tensor): tf.Tensor {
         return [dy.mul(scale), dy.mul(xs.sub(tf.relu(xs))).sum(axes)];
       },
     };
-  };
-  const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (input: tf.Tensor, a: tf.Tensor) => tf.Tensor;
+  });
   return op(x, alpha);
 }
 
