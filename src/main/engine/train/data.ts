@@ -50,20 +50,20 @@ export function batchTensor(data: TrainData, rows: readonly number[], augment?: 
   return tf.tensor4d(out, [rows.length, size, size, channels]);
 }
 
-/** The epoch's batches of training items, shuffled from (seed, epoch); the last batch may be short. */
-export function epochBatches(items: TrainData['train'], batch: number, seed: number, epoch: number): TrainData['train'][] {
-  const order = new Rng(hashSeed(seed, epoch, 0xba7c)).shuffle([...items]);
-  const out: TrainData['train'][] = [];
-  for (let i = 0; i < order.length; i += batch) out.push(order.slice(i, i + batch));
-  // A batch of one breaks batch statistics: fold it into the previous one.
-  if (out.length > 1 && out[out.length - 1].length < 2) out[out.length - 2].push(...out.pop()!);
-  return out;
-}
-
-/** How many batches `epochBatches` makes of `count` items, without shuffling them. */
+/**
+ * How many batches an epoch of `count` items makes: consecutive runs of `batch`, except that a
+ * last batch of one (it breaks batch statistics) is folded into the one before it.
+ */
 export function batchesPerEpoch(count: number, batch: number): number {
   const batches = Math.ceil(count / batch);
-  return batches > 1 && count % batch === 1 ? batches - 1 : batches;
+  return batches > 1 && count - (batches - 1) * batch < 2 ? batches - 1 : batches;
+}
+
+/** The epoch's batches of training items, shuffled from (seed, epoch); the last batch may be short or long by one. */
+export function epochBatches(items: TrainData['train'], batch: number, seed: number, epoch: number): TrainData['train'][] {
+  const order = new Rng(hashSeed(seed, epoch, 0xba7c)).shuffle([...items]);
+  const n = batchesPerEpoch(order.length, batch);
+  return Array.from({ length: n }, (_, i) => order.slice(i * batch, i === n - 1 ? order.length : (i + 1) * batch));
 }
 
 /** Seeded augmentation for one step: flips with probability 1/2, shifts uniform in [-shift, shift]. */
