@@ -82,21 +82,17 @@ describe('the engine wasm convolution gradient kernels', () => {
     const dyShape = outShape(c);
     const dyd = random(dyShape, rng);
     const { dx, dw } = convGrads(c, xd, wd, dyd, dyShape);
+    // Central difference of the loss in element i of `values`, the other inputs fixed by `lossOf`.
     const eps = 0.05;
-    for (const i of [0, 17, 40, xd.length - 1]) {
-      const plus = Float32Array.from(xd);
-      const minus = Float32Array.from(xd);
+    const numeric = (values: Float32Array, i: number, lossOf: (v: Float32Array) => number): number => {
+      const plus = Float32Array.from(values);
+      const minus = Float32Array.from(values);
       plus[i] += eps;
       minus[i] -= eps;
-      expect(dx[i]).toBeCloseTo((loss(c, plus, wd, dyd, dyShape) - loss(c, minus, wd, dyd, dyShape)) / (2 * eps), 2);
-    }
-    for (const i of [0, 5, 23, wd.length - 1]) {
-      const plus = Float32Array.from(wd);
-      const minus = Float32Array.from(wd);
-      plus[i] += eps;
-      minus[i] -= eps;
-      expect(dw[i]).toBeCloseTo((loss(c, xd, plus, dyd, dyShape) - loss(c, xd, minus, dyd, dyShape)) / (2 * eps), 2);
-    }
+      return (lossOf(plus) - lossOf(minus)) / (2 * eps);
+    };
+    for (const i of [0, 17, 40, xd.length - 1]) expect(dx[i]).toBeCloseTo(numeric(xd, i, (v) => loss(c, v, wd, dyd, dyShape)), 2);
+    for (const i of [0, 5, 23, wd.length - 1]) expect(dw[i]).toBeCloseTo(numeric(wd, i, (v) => loss(c, xd, v, dyd, dyShape)), 2);
   });
 
   it('train a conv layer on wasm without leaking tensors', async () => {
