@@ -31,6 +31,11 @@ export function printResult(out: Output, value: unknown, human: () => string): v
   else out.stdout.write(`${human()}\n`);
 }
 
+/** A fraction as a percentage with one decimal (`0.9888` -> `98.9%`); `missing` for null. */
+export function percent(v: number | null, missing = 'n/a'): string {
+  return v === null ? missing : `${(v * 100).toFixed(1)}%`;
+}
+
 export function printError(out: Output, error: ErrorInfo): number {
   if (out.json) out.stdout.write(`${JSON.stringify({ ok: false, error })}\n`);
   else out.stderr.write(`veil: ${error.message}\n`);

@@ -9,13 +9,14 @@ import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import type { Defense, TrainResult } from '../../../shared/domain/run.ts';
 import type { ExportResponse } from '../../../shared/contract/api.ts';
 import { AppError } from '../../../shared/contract/errors.ts';
-import { printResult } from '../output.ts';
+import { percent, printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
 
 const DEFENSES: Defense[] = ['none', 'ppfr-fd'];
 
+/** A table cell: the percentage right-aligned in 6 characters. */
 function pct(v: number | null): string {
-  return v === null ? '  n/a' : `${(v * 100).toFixed(1).padStart(5)}%`;
+  return v === null ? '  n/a' : percent(v).padStart(6);
 }
 
 export async function demoCommand(ctx: CliContext): Promise<void> {

@@ -2,7 +2,7 @@
  * `veil runs list|show` (CLI.md).
  */
 import { AppError } from '../../../shared/contract/errors.ts';
-import { printResult } from '../output.ts';
+import { percent, printResult } from '../output.ts';
 import { requirePositional, type CliContext } from '../context.ts';
 
 export async function runsCommand(ctx: CliContext): Promise<void> {
@@ -12,7 +12,7 @@ export async function runsCommand(ctx: CliContext): Promise<void> {
     return printResult(ctx.out, r, () =>
       r.runs.length
         ? r.runs
-            .map((run) => `${run.name} (${run.id}) ${run.defense} ${run.status}${run.accuracy ? ` identification ${(run.accuracy.identification * 100).toFixed(1)}%` : ''}`)
+            .map((run) => `${run.name} (${run.id}) ${run.defense} ${run.status}${run.accuracy ? ` identification ${percent(run.accuracy.identification)}` : ''}`)
             .join('\n')
         : 'No runs yet. Train one with `veil train --dataset D --defense none`.',
     );

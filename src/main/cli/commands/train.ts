@@ -5,17 +5,13 @@
 import { AppError } from '../../../shared/contract/errors.ts';
 import { DEFENSES, type Defense, type TrainResult } from '../../../shared/domain/run.ts';
 import { intFlag, numberFlag } from '../args.ts';
-import { printResult } from '../output.ts';
+import { percent, printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
-
-function pct(v: number | null): string {
-  return v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`;
-}
 
 function summary(r: TrainResult): string {
   return [
     `Run ${r.runId}: ${r.defense} on ${r.dataset}, ${r.epochs} epochs on ${r.backend} in ${r.seconds}s (seed ${r.seed}).`,
-    `Held-out identification ${pct(r.accuracy.identification)}; verification ${pct(r.accuracy.verification)} (10-fold), TAR@FAR=1e-2 ${pct(r.accuracy.tarAtFar1e2)}, TAR@FAR=1e-3 ${pct(r.accuracy.tarAtFar1e3)}.`,
+    `Held-out identification ${percent(r.accuracy.identification)}; verification ${percent(r.accuracy.verification)} (10-fold), TAR@FAR=1e-2 ${percent(r.accuracy.tarAtFar1e2)}, TAR@FAR=1e-3 ${percent(r.accuracy.tarAtFar1e3)}.`,
   ].join('\n');
 }
 
