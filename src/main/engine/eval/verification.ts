@@ -53,17 +53,18 @@ function bestThreshold(pairs: Pair[]): number {
   return best.threshold;
 }
 
+/** `impostor` scores sorted from high to low. */
 function tarAtFar(genuine: number[], impostor: number[], far: number): number | null {
   if (impostor.length * far < 1 || genuine.length === 0) return null;
-  const sorted = [...impostor].sort((a, b) => b - a);
-  const threshold = sorted[Math.floor(far * impostor.length)];
+  const threshold = impostor[Math.floor(far * impostor.length)];
   return genuine.filter((s) => s > threshold).length / genuine.length;
 }
 
 export function verification(pairs: Pair[], seed = 1): VerificationResult {
   const rng = new Rng(hashSeed(seed, 0x10f0));
   const genuinePairs = pairs.filter((p) => p.same);
-  const impostorSample = rng.shuffle(pairs.filter((p) => !p.same)).slice(0, genuinePairs.length);
+  const impostorPairs = pairs.filter((p) => !p.same);
+  const impostorSample = rng.shuffle([...impostorPairs]).slice(0, genuinePairs.length);
   const balanced = [...genuinePairs, ...impostorSample];
   const shuffled = rng.shuffle(balanced);
   const folds = 10;
@@ -73,12 +74,11 @@ export function verification(pairs: Pair[], seed = 1): VerificationResult {
     const threshold = bestThreshold(shuffled.filter((_, i) => i % folds !== f));
     correct += test.filter((p) => (p.score >= threshold) === p.same).length;
   }
-  const genuine = pairs.filter((p) => p.same).map((p) => p.score);
-  const impostor = pairs.filter((p) => !p.same).map((p) => p.score);
-  const sortedImp = [...impostor].sort((a, b) => b - a);
+  const genuine = genuinePairs.map((p) => p.score);
+  const impostor = impostorPairs.map((p) => p.score).sort((a, b) => b - a);
   const roc = Array.from({ length: 101 }, (_, i) => {
     const far = i / 100;
-    const threshold = far === 0 ? Infinity : sortedImp[Math.min(sortedImp.length - 1, Math.floor(far * sortedImp.length))];
+    const threshold = far === 0 ? Infinity : impostor[Math.min(impostor.length - 1, Math.floor(far * impostor.length))];
     return { far, tar: genuine.length ? genuine.filter((s) => s > threshold || (far === 1 && s >= threshold)).length / genuine.length : 0 };
   });
   return {
