@@ -10,7 +10,6 @@ import { registerWasmKernels } from './wasm-kernels.ts';
 
 export { tf };
 
-
 async function tryTensorflow(): Promise<boolean> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {

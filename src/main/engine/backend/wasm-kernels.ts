@@ -15,10 +15,12 @@
  *   probe-cnn's stride-2 layers at batch 32: 15 vs 28 ms and 22 vs 35 ms).
  * Filters are flipped and their phase taps picked with one selection matMul (see selectTaps).
  * Only NHWC and dilation-1 forward convs are handled; anything else falls back to the stock kernel.
+ * Slice is replaced too (wasm-slice.ts): the stock one copies its whole input out of the heap.
  * Inside a kernel the inputs are used directly as TensorInfos (wrapping them in tensors inside
  * tf.tidy would free shared data); every intermediate is released with `backend.disposeData`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { sliceKernel } from './wasm-slice.ts';
 
 type Info = tf.TensorInfo;
 type ExplicitPad = [[number, number], [number, number], [number, number], [number, number]];
@@ -231,11 +233,16 @@ export function conv2dBackpropInput(args: { inputs: { dy: Info; filter: Info }; 
 
 let registered = false;
 
-/** Registers the engine's wasm kernels (idempotent). Keeps the stock kernel for unusual convs. */
+/** Registers the engine's wasm kernels (idempotent). Keeps the stock kernels for unusual convs and strings. */
 export function registerWasmKernels(): void {
   if (registered) return;
   registered = true;
   const stockInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  const stockSlice = tf.getKernel('Slice', 'wasm');
+  if (stockSlice) {
+    tf.unregisterKernel('Slice', 'wasm');
+    tf.registerKernel({ kernelName: 'Slice', backendName: 'wasm', kernelFunc: sliceKernel(stockSlice.kernelFunc) });
+  }
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilter as unknown as tf.KernelFunc });
   if (stockInput) tf.unregisterKernel('Conv2DBackpropInput', 'wasm');
   tf.registerKernel({
