@@ -146,21 +146,40 @@ function phasesOf(size: number, kernel: number, stride: number, pad: number): Ph
 
 const live = (pr: Phase, pc: Phase): boolean => pr.taps.length > 0 && pc.taps.length > 0 && pr.count > 0 && pc.count > 0;
 
-/** One phase's rows `[N, mh, mw, Cin]` (zero-padded to the common phase size): a stride-1 conv of `dy`, cropped. */
+/**
+ * Padding of `dy` along one axis so that a valid conv with a phase's J taps yields exactly its
+ * rows m = first .. first+count-1: output o reads dy[o + t - before] with the flipped tap
+ * J-1-t, i.e. m = o + J-1 - before. A negative side means dy rows to crop instead (rows no
+ * phase row reads); padding J-1 and cropping the result would compute up to (J-1+count)/count
+ * times the rows (25 instead of 9 per image on probe-cnn's last layer).
+ */
+function phasePad(p: Phase, size: number): { before: number; after: number } {
+  const before = p.taps.length - 1 - p.first;
+  return { before, after: p.first + p.count - size };
+}
+
+/** One phase's rows `[N, mh, mw, Cin]` (zero-padded to the common phase size): a valid conv of `dy`. */
 function phaseConv(s: Scratch, dy: Info, kernel: Info, pr: Phase, pc: Phase, size: [number, number, number, number]): Info {
   const [n, mh, mw, cin] = size;
-  const [, oh, ow] = dy.shape;
-  // Phase row m gets sum_j dy[m - j] * tap_j: pad dy by J-1 on top, enough below, then crop.
-  const full = s.run('Conv2D', { x: dy, filter: kernel }, {
+  const [, oh, ow, cout] = dy.shape;
+  const rows = phasePad(pr, oh);
+  const cols = phasePad(pc, ow);
+  const crop = Math.min(rows.before, rows.after, cols.before, cols.after) < 0;
+  const input = crop
+    ? s.run('Slice', { x: dy }, {
+        begin: [0, Math.max(0, -rows.before), Math.max(0, -cols.before), 0],
+        size: [n, oh - Math.max(0, -rows.before) - Math.max(0, -rows.after), ow - Math.max(0, -cols.before) - Math.max(0, -cols.after), cout],
+      })
+    : dy;
+  const out = s.run('Conv2D', { x: input, filter: kernel }, {
     strides: [1, 1],
-    pad: [[0, 0], [pr.taps.length - 1, Math.max(0, pr.first + pr.count - oh)], [pc.taps.length - 1, Math.max(0, pc.first + pc.count - ow)], [0, 0]],
+    pad: [[0, 0], [Math.max(0, rows.before), Math.max(0, rows.after)], [Math.max(0, cols.before), Math.max(0, cols.after)], [0, 0]],
     dataFormat: 'NHWC',
     dilations: [1, 1],
   });
-  const cropped = s.run('Slice', { x: full }, { begin: [0, pr.first, pc.first, 0], size: [n, pr.count, pc.count, cin] });
   return pr.count === mh && pc.count === mw
-    ? cropped
-    : s.run('PadV2', { x: cropped }, { paddings: [[0, 0], [0, mh - pr.count], [0, mw - pc.count], [0, 0]], constantValue: 0 });
+    ? out
+    : s.run('PadV2', { x: out }, { paddings: [[0, 0], [0, mh - pr.count], [0, mw - pc.count], [0, 0]], constantValue: 0 });
 }
 
 /** Sub-pixel dX for strided convs: one small stride-1 conv per phase, interleaved. */

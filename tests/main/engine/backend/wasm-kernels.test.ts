@@ -22,6 +22,9 @@ const CASES: Case[] = [
   { x: [2, 8, 8, 3], k: [1, 1], cout: 6, stride: 2, pad: 'same' },
   { x: [1, 7, 9, 2], k: [3, 3], cout: 3, stride: 1, pad: 1 },
   { x: [2, 12, 12, 3], k: [4, 4], cout: 2, stride: 4, pad: 'valid' },
+  { x: [2, 7, 7, 4], k: [3, 3], cout: 6, stride: 2, pad: 'same' }, // probe-cnn's last layer: phases start past dy's first row
+  { x: [1, 9, 8, 2], k: [3, 3], cout: 3, stride: 2, pad: 3 }, // pad > K-1: dy rows cropped before the phase convs
+  { x: [1, 10, 11, 2], k: [5, 5], cout: 2, stride: 3, pad: 5 }, // (numeric pads need square filters: tfjs sizes the output with the filter height)
 ];
 
 function random(shape: number[], rng: Rng): Float32Array {
