@@ -43,6 +43,17 @@ function customOp<I extends tf.Tensor[]>(
 }
 
 /**
+ * Means of the rows of `x` `[m, C]`, as `[C]`, by an average pool over an `[m, 1]` window:
+ * tfjs-wasm's Mean and Sum over a leading axis transpose first and take 2-6x as long (187 vs
+ * 82 us on [3136, 64]; 230 vs 35 us on [256, 256]). (A `[1, m]` matMul would be faster still on
+ * a fixed `x`, but XNNPACK repacks its right operand whenever that tensor is new: 1 ms.)
+ */
+export function columnMeans(x: tf.Tensor2D): tf.Tensor1D {
+  const [m, channels] = x.shape;
+  return tf.avgPool(x.reshape([1, m, 1, channels]) as tf.Tensor4D, [m, 1], 1, 'valid').reshape([channels]);
+}
+
+/**
  * Batch norm over all axes but the last, optionally fused with a ReLU. Training uses batch
  * statistics (recorded for the running ones) and a hand-written gradient:
  *   d = dy * [y > 0] (ReLU) or dy;  dbeta = sum d;  dgamma = sum d * xhat;
@@ -61,11 +72,13 @@ export function batchNorm(ctx: Ctx, name: string, x: tf.Tensor, activation: 'lin
   const channels = x.shape[x.rank - 1];
   const m = x.size / channels;
   const train = customOp((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, save: tf.GradSaveFunc) => {
-    const rows = input.reshape([m, channels]);
-    const { mean, variance } = tf.moments(rows, 0);
+    const rows = input.reshape([m, channels]) as tf.Tensor2D;
+    const mean = columnMeans(rows);
+    const centered = rows.sub(mean) as tf.Tensor2D;
+    const variance = columnMeans(centered.square());
     ctx.statUpdates?.push({ name, mean: tf.keep(mean), variance: tf.keep(variance) });
     const invStd = variance.add(BN_EPS).rsqrt();
-    const xhat = rows.sub(mean).mul(invStd);
+    const xhat = centered.mul(invStd);
     const z = xhat.mul(g).add(b);
     const y = activation === 'relu' ? tf.relu(z) : z;
     save([xhat, invStd, g, y]);
@@ -73,10 +86,10 @@ export function batchNorm(ctx: Ctx, name: string, x: tf.Tensor, activation: 'lin
       value: y.reshape(input.shape),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xh, inv, gs, ys] = saved;
-        const flat = dy.reshape([m, channels]);
-        const d = activation === 'relu' ? flat.mul(tf.step(ys)) : flat;
-        const dbeta = d.sum(0);
-        const dgamma = d.mul(xh).sum(0);
+        const flat = dy.reshape([m, channels]) as tf.Tensor2D;
+        const d = activation === 'relu' ? (flat.mul(tf.step(ys)) as tf.Tensor2D) : flat;
+        const dbeta = columnMeans(d).mul(m);
+        const dgamma = columnMeans(d.mul(xh)).mul(m);
         const k = gs.mul(inv);
         const dx = d.mul(k).sub(xh.mul(dgamma.mul(k).div(m))).sub(dbeta.mul(k).div(m));
         return [dx.reshape(input.shape), dgamma, dbeta];
@@ -97,7 +110,6 @@ export function preluParams(p: Params, name: string, channels: number): void {
  */
 export function prelu(ctx: Ctx, name: string, x: tf.Tensor): tf.Tensor {
   const alpha = ctx.params.get(`${name}/alpha`);
-  const axes = x.shape.map((_, i) => i).slice(0, -1);
   const op = customOp((input: tf.Tensor, a: tf.Tensor, save: tf.GradSaveFunc) => {
     save([input, a]);
     return {
@@ -105,7 +117,9 @@ export function prelu(ctx: Ctx, name: string, x: tf.Tensor): tf.Tensor {
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
         const [xs, as] = saved;
         const scale = tf.step(xs).mul(tf.scalar(1).sub(as)).add(as);
-        return [dy.mul(scale), dy.mul(xs.sub(tf.relu(xs))).sum(axes)];
+        const channels = xs.shape[xs.rank - 1];
+        const rows = xs.size / channels;
+        return [dy.mul(scale), columnMeans(dy.mul(xs.sub(tf.relu(xs))).reshape([rows, channels])).mul(rows)];
       },
     };
   });
