@@ -61,6 +61,11 @@ describe('batch norm with its hand-written gradient', () => {
     const mean = Array.from(params.get('bn/mean').dataSync());
     expect(mean[0]).toBeCloseTo(3 * (1 - BN_MOMENTUM), 5);
     expect(mean[1]).toBeCloseTo(14 * (1 - BN_MOMENTUM), 5);
+    // the batch variance is the biased one (8/3 and 32/3; 0 for the constant column)
+    const variance = Array.from(params.get('bn/var').dataSync());
+    expect(variance[0]).toBeCloseTo(BN_MOMENTUM + (8 / 3) * (1 - BN_MOMENTUM), 5);
+    expect(variance[1]).toBeCloseTo(BN_MOMENTUM + (32 / 3) * (1 - BN_MOMENTUM), 5);
+    expect(variance[2]).toBeCloseTo(BN_MOMENTUM, 5);
     const y = batchNorm({ params, training: false }, 'bn', x);
     const expected = tf.tidy(() => x.sub(params.get('bn/mean')).div(params.get('bn/var').add(1e-5).sqrt()));
     expect(maxDiff(y, expected)).toBeLessThan(1e-4);
