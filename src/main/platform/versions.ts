@@ -19,6 +19,7 @@ export function versions(): Versions {
   cached ??= {
     studio: STUDIO_VERSION,
     node: process.versions.node,
+    v8: process.versions.v8,
     tfjs: packageVersion('@tensorflow/tfjs-core'),
     electron: process.versions.electron ?? null,
   };

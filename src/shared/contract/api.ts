@@ -15,6 +15,8 @@ import * as s from './schemas.ts';
 export interface Versions {
   studio: string;
   node: string;
+  /** V8 inside Node or Electron: its wasm compiler decides engine speed (DESIGN.md section 3) */
+  v8: string;
   tfjs: string;
   electron: string | null;
 }

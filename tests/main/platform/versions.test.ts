@@ -8,5 +8,6 @@ describe('recorded versions', () => {
     expect(STUDIO_VERSION).toBe(pkg.version);
     expect(versions().tfjs).toBe(pkg.dependencies['@tensorflow/tfjs']);
     expect(versions().node).toBe(process.versions.node);
+    expect(versions().v8).toBe(process.versions.v8);
   });
 });

@@ -22,5 +22,5 @@ export async function benchCommand(ctx: CliContext): Promise<void> {
   if (workers < 1 || workers > 2) throw new AppError('VALIDATION', '--workers must be 1 or 2.');
   const backend = await selectBackend(ctx.args.backend);
   const r = await benchTrain(model, { batch: intFlag(ctx.args.flags, 'batch', 32), seconds: numberFlag(ctx.args.flags, 'seconds') ?? 20, backend, workers });
-  printResult(ctx.out, r, () => `${r.model} on ${r.backend} (${r.workers} worker${r.workers > 1 ? 's' : ''}), batch ${r.batch}: ${r.imagesPerSecond} images/s (median step ${r.stepMsMedian} ms over ${r.steps} steps)`);
+  printResult(ctx.out, r, () => `${r.model} on ${r.backend}${r.wasmRevectorize ? ' (revectorized)' : ''} (${r.workers} worker${r.workers > 1 ? 's' : ''}), batch ${r.batch}: ${r.imagesPerSecond} images/s (median step ${r.stepMsMedian} ms over ${r.steps} steps)`);
 }

@@ -1,12 +1,14 @@
 /**
  * Picks the TensorFlow.js backend at start (DESIGN.md section 3): `tensorflow` (tfjs-node-gpu,
- * then tfjs-node) when one loads, else `wasm` (SIMD, with the engine's own gradient kernels),
- * else `cpu`. An explicit choice overrides the order and fails loudly when it cannot load.
+ * then tfjs-node) when one loads, else `wasm` (SIMD, with the engine's own kernels and V8's
+ * wasm revectorizer), else `cpu`. An explicit choice overrides the order and fails loudly when it
+ * cannot load.
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName } from '../../../shared/domain/run.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
+import { enableWasmRevectorize } from './wasm-revectorize.ts';
 
 export { tf };
 
@@ -24,6 +26,7 @@ async function tryTensorflow(): Promise<boolean> {
 
 async function tryWasm(): Promise<boolean> {
   try {
+    enableWasmRevectorize();
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return false;
     registerWasmKernels();

@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../../shared/domain/run.ts';
+import { revectorizeWanted } from '../backend/wasm-revectorize.ts';
 import { DataParallel } from '../parallel/data-parallel.ts';
 import { benchReplica, type BenchModelName, type Item } from '../parallel/replica.ts';
 import { optimizerStep } from '../train/step.ts';
@@ -17,6 +18,9 @@ export interface BenchResult {
   imagesPerSecond: number;
   stepMsMedian: number;
   steps: number;
+  /** V8 version and whether its wasm revectorizer was on (wasm speed depends on both) */
+  v8: string;
+  wasmRevectorize: boolean;
 }
 
 export async function benchTrain(model: BenchModelName, opts: { batch: number; seconds: number; backend: BackendName; workers: number; warmup?: number }): Promise<BenchResult> {
@@ -44,6 +48,8 @@ export async function benchTrain(model: BenchModelName, opts: { batch: number; s
       imagesPerSecond: +((times.length * opts.batch) / total).toFixed(1),
       stepMsMedian: +times[Math.floor(times.length / 2)].toFixed(1),
       steps: times.length,
+      v8: process.versions.v8,
+      wasmRevectorize: opts.backend === 'wasm' && revectorizeWanted(),
     };
   } finally {
     await parallel?.close();
