@@ -35,12 +35,12 @@ export function copySlice(src: { subarray(a: number, b: number): ArrayLike<numbe
   }
 }
 
-/** The Slice kernel; `stock` handles string tensors. */
+/** The Slice kernel; `stock` handles the dtypes without a plain heap view (string, complex64). */
 export function sliceKernel(stock: tf.KernelFunc): tf.KernelFunc {
   return (args) => {
     const { x } = args.inputs as { x: tf.TensorInfo };
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size?: number | number[] };
-    if (x.dtype === 'string') return stock(args);
+    if (x.dtype !== 'float32' && x.dtype !== 'int32' && x.dtype !== 'bool') return stock(args);
     const backend = args.backend as HeapBackend;
     const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
     const out = backend.makeOutput(size_, x.dtype);
