@@ -1,11 +1,9 @@
 /**
- * Assembles the engine's TrainData for a dataset: reads the pixel cache once and maps private
- * identities' images to dense class labels (train and held-out rows). Public identities never
- * reach the target model.
+ * Assembles the engine's TrainData for a dataset, less its pixels (the engine worker reads the
+ * pixel cache itself): maps private identities' images to dense class labels (train and held-out
+ * rows). Public identities never reach the target model.
  */
-import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors.ts';
-import { readPixelCache } from '../data/cache/pixel-cache.ts';
 import type { TrainData } from '../engine/train/data.ts';
 import type { DatasetRecord, ImageRow } from '../store/repos/datasets-repo.ts';
 import type { Store } from '../store/store.ts';
@@ -16,7 +14,7 @@ export function privateClasses(rows: readonly ImageRow[]): { labels: number[]; c
   return { labels, classOf: new Map(labels.map((label, i) => [label, i])) };
 }
 
-export async function loadTrainData(store: Store, dataDir: string, dataset: DatasetRecord): Promise<TrainData> {
+export function trainSplit(store: Store, dataset: DatasetRecord): Omit<TrainData, 'pixels'> {
   const rows = store.datasets.images(dataset.id);
   const { labels: privateLabels, classOf } = privateClasses(rows);
   const train = rows.filter((r) => r.split === 'train').map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)! }));
@@ -24,6 +22,5 @@ export async function loadTrainData(store: Store, dataDir: string, dataset: Data
   if (privateLabels.length < 2 || train.length < 2) {
     throw new AppError('VALIDATION', `Dataset "${dataset.name}" has too few private training images to train on. Use a dataset with more identities.`);
   }
-  const pixels = await readPixelCache(join(dataDir, dataset.cacheFile), { count: rows.length, size: dataset.size, channels: dataset.channels });
-  return { pixels, size: dataset.size, channels: dataset.channels, train, heldout, classes: privateLabels.length };
+  return { size: dataset.size, channels: dataset.channels, train, heldout, classes: privateLabels.length };
 }

@@ -15,7 +15,7 @@ import type { Store } from '../store/store.ts';
 import { callEngine } from './engine-call.ts';
 import type { EventBus } from './event-bus.ts';
 import type { JobContext } from './job-runner.ts';
-import { loadTrainData } from './train-data.ts';
+import { trainSplit } from './train-data.ts';
 
 export interface TrainJobDeps {
   store: Store;
@@ -64,13 +64,11 @@ type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs
 async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions, ctx: JobContext): Promise<TrainResult> {
   const run = deps.store.runs.resolve(runId);
   const dataset = deps.store.datasets.resolve(run.datasetId);
-  const data = await loadTrainData(deps.store, deps.dataDir, dataset);
-  const { pixels: _pixels, ...meta } = data;
   const request: TrainRequest = {
     ...opts,
     cacheFile: join(deps.dataDir, dataset.cacheFile),
     count: dataset.images,
-    data: meta,
+    data: trainSplit(deps.store, dataset),
     checkpointDir: join(deps.dataDir, 'runs', runId, 'checkpoint'),
   };
   let config: TrainConfig | null = null;
