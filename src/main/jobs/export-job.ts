@@ -94,9 +94,16 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
     await writeFile(join(stage.path, 'manifest.json'), text);
     ctx.throwIfCancelled();
     await stage.commit();
-    deps.store.db
-      .prepare('INSERT INTO exports (id, run_id, dataset_id, path, format, samples, manifest_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(`ex_${randomBytes(5).toString('hex')}`, run.id, dataset.id, out, req.format, manifest.counts.samples, createHash('sha256').update(text).digest('hex'), manifest.createdAt);
+    deps.store.runs.addExport({
+      id: `ex_${randomBytes(5).toString('hex')}`,
+      runId: run.id,
+      datasetId: dataset.id,
+      path: out,
+      format: req.format,
+      samples: manifest.counts.samples,
+      manifestHash: createHash('sha256').update(text).digest('hex'),
+      createdAt: manifest.createdAt,
+    });
     return { path: out, format: req.format, samples: manifest.counts.samples, manifest: join(out, 'manifest.json') };
   } catch (err) {
     await stage.discard();

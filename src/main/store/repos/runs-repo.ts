@@ -1,6 +1,6 @@
 /**
- * Run queries: create and update runs, record per-epoch metrics and the latest checkpoint, list
- * and show runs, and mark runs whose worker died as `interrupted` at start-up.
+ * Run queries: create and update runs, record per-epoch metrics, the latest checkpoint and masked
+ * exports, list and show runs, and mark runs whose worker died as `interrupted` at start-up.
  */
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName, Defense, MetricSeries, RunAccuracy, RunDetail, RunStatus, RunSummary } from '../../../shared/domain/run.ts';
@@ -47,6 +47,18 @@ export interface NewRun {
   seed: number;
   /** the request the run was started from, until the worker reports the frozen config */
   config: unknown;
+}
+
+/** A masked training-set export written from a run (DESIGN.md section 8). */
+export interface NewExport {
+  id: string;
+  runId: string;
+  datasetId: string;
+  path: string;
+  format: string;
+  samples: number;
+  manifestHash: string;
+  createdAt: string;
 }
 
 function toSummary(r: RunRow): RunSummary {
@@ -110,6 +122,12 @@ export class RunsRepo {
       this.db.prepare('DELETE FROM checkpoints WHERE run_id = ?').run(id);
       this.db.prepare('INSERT INTO checkpoints (run_id, epoch, step, path, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)').run(id, epoch, step, path, hash, now);
     })();
+  }
+
+  addExport(e: NewExport): void {
+    this.db
+      .prepare('INSERT INTO exports (id, run_id, dataset_id, path, format, samples, manifest_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(e.id, e.runId, e.datasetId, e.path, e.format, e.samples, e.manifestHash, e.createdAt);
   }
 
   checkpoint(id: string): { epoch: number; step: number; path: string } | null {
