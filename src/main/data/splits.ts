@@ -1,7 +1,8 @@
 /**
  * Identity-disjoint splits (DESIGN.md section 4), seeded and pure: identities are shuffled and
  * assigned eval first (if asked), then private / public by the fractions of the rest; each private
- * identity's images are shuffled into train and held-out. Every private identity keeps at least one train and one held-out image.
+ * identity's images are shuffled into train and held-out. Every private identity keeps at least
+ * one train and one held-out image.
  */
 import type { IdentitySplit, ImageSplit, SplitConfig } from '../../shared/domain/dataset.ts';
 import { hashSeed, Rng } from './synth/random.ts';

@@ -14,11 +14,6 @@ import type { CliContext } from '../context.ts';
 
 const DEFENSES: Defense[] = ['none', 'ppfr-fd'];
 
-/** A table cell: the percentage right-aligned in 6 characters. */
-function pct(v: number | null): string {
-  return v === null ? '  n/a' : percent(v).padStart(6);
-}
-
 export async function demoCommand(ctx: CliContext): Promise<void> {
   const quick = ctx.args.flags.quick === true;
   const seed = ctx.args.seed;
@@ -46,7 +41,7 @@ export async function demoCommand(ctx: CliContext): Promise<void> {
       `Dataset "${dataset.name}": ${dataset.identities} synthetic identities, ${dataset.images} images at ${dataset.size}x${dataset.size}; ${dataset.splits.private} private identities train the target model, ${dataset.splits.public} are public (the attacker's).`,
       '',
       'defence   identification  verification  TAR@FAR=1e-2  seconds',
-      ...runs.map((r) => `${r.defense.padEnd(9)} ${pct(r.accuracy.identification).padStart(14)}  ${pct(r.accuracy.verification).padStart(12)}  ${pct(r.accuracy.tarAtFar1e2).padStart(12)}  ${String(r.seconds).padStart(7)}`),
+      ...runs.map((r) => `${r.defense.padEnd(9)} ${percent(r.accuracy.identification).padStart(14)}  ${percent(r.accuracy.verification).padStart(12)}  ${percent(r.accuracy.tarAtFar1e2).padStart(12)}  ${String(r.seconds).padStart(7)}`),
       '',
       `Masked training set of ${defended.runId} (what other trainers may receive instead of faces):`,
       ...exports.map((e) => `  ${e.format.padEnd(11)} ${e.samples} samples -> ${e.path}`),

@@ -72,11 +72,12 @@ export async function writeMaskedSet(
         const pictures = tf.tidy(() => visualiseMasked(masked, frontEnd).round().toInt());
         const pixels = (await pictures.data()) as Int32Array;
         pictures.dispose();
-        const [, h, w, ch] = [chunk.length, data.size, data.size, data.channels];
+        const { size, channels } = data;
+        const stride = size * size * channels;
         for (const [k, item] of chunk.entries()) {
           const index = shard * SHARD_SIZE + c + k;
-          const raw = Uint8Array.from(pixels.subarray(k * h * w * ch, (k + 1) * h * w * ch));
-          const png = await sharp(raw, { raw: { width: w, height: h, channels: ch } }).png().toBuffer();
+          const raw = Uint8Array.from(pixels.subarray(k * stride, (k + 1) * stride));
+          const png = await sharp(raw, { raw: { width: size, height: size, channels } }).png().toBuffer();
           const file = `${item.identity}/${String(index).padStart(6, '0')}.png`;
           await put(dir, file, new Uint8Array(png), files);
           samples.push({ index, label: item.label, file, offset: null });

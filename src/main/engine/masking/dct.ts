@@ -36,15 +36,19 @@ export function basisTensor(): tf.Tensor2D {
   return basis;
 }
 
-/** `[N, S, S, P]` planes -> `[N, S/8, S/8, P*64]` coefficients (channel = p*64 + u*8 + v). */
-export function blockDct(planes: tf.Tensor4D): tf.Tensor4D {
+/** `[N, S, S, P]` planes -> `[N*(S/8)^2, P*64]`: one row per block, its pixels plane-major then raster. */
+function blockRows(planes: tf.Tensor4D): tf.Tensor2D {
   const [n, s, , p] = planes.shape;
   if (s % BLOCK !== 0) throw new RangeError(`image side ${s} is not a multiple of ${BLOCK}`);
   const b = s / BLOCK;
-  return tf.tidy(() => {
-    const blocks = planes.reshape([n, b, BLOCK, b, BLOCK, p]).transpose([0, 1, 3, 5, 2, 4]).reshape([n * b * b * p, COEFFS]);
-    return tf.matMul(blocks, basisTensor(), false, true).reshape([n, b, b, p * COEFFS]);
-  });
+  return planes.reshape([n, b, BLOCK, b, BLOCK, p]).transpose([0, 1, 3, 5, 2, 4]).reshape([n * b * b, p * COEFFS]);
+}
+
+/** `[N, S, S, P]` planes -> `[N, S/8, S/8, P*64]` coefficients (channel = p*64 + u*8 + v). */
+export function blockDct(planes: tf.Tensor4D): tf.Tensor4D {
+  const [n, s, , p] = planes.shape;
+  const b = s / BLOCK;
+  return tf.tidy(() => tf.matMul(blockRows(planes).reshape([n * b * b * p, COEFFS]), basisTensor(), false, true).reshape([n, b, b, p * COEFFS]));
 }
 
 /**
@@ -53,13 +57,9 @@ export function blockDct(planes: tf.Tensor4D): tf.Tensor4D {
  * DCT, channel selection and any per-channel scaling in one matMul (see `maskingMatrix`).
  */
 export function projectBlocks(planes: tf.Tensor4D, matrix: tf.Tensor2D): tf.Tensor4D {
-  const [n, s, , p] = planes.shape;
-  if (s % BLOCK !== 0) throw new RangeError(`image side ${s} is not a multiple of ${BLOCK}`);
+  const [n, s] = planes.shape;
   const b = s / BLOCK;
-  return tf.tidy(() => {
-    const blocks = planes.reshape([n, b, BLOCK, b, BLOCK, p]).transpose([0, 1, 3, 5, 2, 4]).reshape([n * b * b, p * COEFFS]);
-    return tf.matMul(blocks, matrix).reshape([n, b, b, matrix.shape[1]]);
-  });
+  return tf.tidy(() => tf.matMul(blockRows(planes), matrix).reshape([n, b, b, matrix.shape[1]]));
 }
 
 /** The exact inverse of `blockDct`. */

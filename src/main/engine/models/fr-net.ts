@@ -24,6 +24,9 @@ export interface FrNetConfig {
 
 export const STEM_WIDTH = 64;
 
+/** The first block of every stage after the first halves the resolution. */
+const blockStride = (stage: number, block: number): number => (block === 0 && stage > 0 ? 2 : 1);
+
 export function frNetParams(cfg: FrNetConfig, seed: number): Params {
   const p = new Params(seed);
   const k = cfg.stem === 'pixels' ? 8 : 3;
@@ -34,7 +37,7 @@ export function frNetParams(cfg: FrNetConfig, seed: number): Params {
   cfg.widths.forEach((width, s) => {
     for (let b = 0; b < cfg.blocks; b++) {
       const name = `s${s}b${b}`;
-      const stride = b === 0 && s > 0 ? 2 : 1;
+      const stride = blockStride(s, b);
       bnParams(p, `${name}/bn1`, cin);
       convParams(p, `${name}/conv1`, 3, cin, width);
       bnParams(p, `${name}/bn2`, width);
@@ -68,7 +71,7 @@ export function frNetForward(ctx: Ctx, cfg: FrNetConfig, x: tf.Tensor4D): tf.Ten
   let h = conv(ctx, 'stem', x, cfg.stem === 'pixels' ? 8 : 1);
   h = prelu(ctx, 'stem/act', batchNorm(ctx, 'stem/bn', h)) as tf.Tensor4D;
   cfg.widths.forEach((_, s) => {
-    for (let b = 0; b < cfg.blocks; b++) h = block(ctx, `s${s}b${b}`, h, b === 0 && s > 0 ? 2 : 1);
+    for (let b = 0; b < cfg.blocks; b++) h = block(ctx, `s${s}b${b}`, h, blockStride(s, b));
   });
   const pooled = (batchNorm(ctx, 'out/bn', h) as tf.Tensor4D).mean([1, 2]) as tf.Tensor2D;
   return batchNorm(ctx, 'embed/bn', dense(ctx, 'embed', pooled)) as tf.Tensor2D;

@@ -2,7 +2,8 @@
  * The training loop (one loop with hooks, after minGPT's trainer): seeded batches, a cosine LR
  * schedule, decoupled weight decay, batch-norm statistics, held-out accuracy per epoch, NaN/Inf
  * and tensor-leak guards, cooperative cancellation (the current step finishes, then a checkpoint
- * is saved) and resume from a position. Every step runs inside optimizer.minimize / tf.tidy.
+ * is saved) and resume from a position. Every step's tensors live in tf.tidy scopes or are
+ * disposed explicitly (optimizerStep), and the leak guard checks the count after each epoch.
  */
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
