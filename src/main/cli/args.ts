@@ -18,7 +18,8 @@ Commands:
   export --run R --out DIR [--format imagefolder|tensor] [--force]
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
   serve [--port 0] [--host 127.0.0.1]
-  demo [--quick]
+  report (--dataset D | --runs A,B,...) --out FILE.html|FILE.pdf
+  demo [--quick] [--fresh]
 
 Global options:
   --data-dir DIR      where the studio keeps its data (else $VEIL_HOME, else the user-data folder)
@@ -58,6 +59,8 @@ const OPTIONS = {
   force: { type: 'boolean' },
   workers: { type: 'string' },
   'eval-fraction': { type: 'string' },
+  runs: { type: 'string' },
+  fresh: { type: 'boolean' },
 } as const;
 
 export interface ParsedArgs {

@@ -10,6 +10,7 @@ import { datasetsCommand } from './commands/datasets.ts';
 import { demoCommand } from './commands/demo.ts';
 import { benchCommand } from './commands/bench.ts';
 import { exportCommand } from './commands/export.ts';
+import { reportCommand } from './commands/report.ts';
 import { runsCommand } from './commands/runs.ts';
 import { trainCommand } from './commands/train.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -24,6 +25,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   demo: demoCommand,
+  report: reportCommand,
 };
 
 export async function runCli(argv: string[], out: Output = { json: false, stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -4,12 +4,14 @@
  */
 import { openDatabase, type Db } from './database.ts';
 import { DatasetsRepo } from './repos/datasets-repo.ts';
+import { ReportsRepo } from './repos/reports-repo.ts';
 import { RunsRepo } from './repos/runs-repo.ts';
 
 export interface Store {
   db: Db;
   datasets: DatasetsRepo;
   runs: RunsRepo;
+  reports: ReportsRepo;
   close(): void;
 }
 
@@ -19,6 +21,7 @@ export function openStore(file: string): Store {
     db,
     datasets: new DatasetsRepo(db),
     runs: new RunsRepo(db),
+    reports: new ReportsRepo(db),
     close: () => db.close(),
   };
 }

@@ -64,6 +64,20 @@ export interface ExportResponse {
   manifest: string;
 }
 
+/** A written audit report (CLI.md `report`: `path, runs`). */
+export interface ReportResponse {
+  reportId: string;
+  /** absolute path of the written file */
+  path: string;
+  format: 'html' | 'pdf';
+  /** ids of the runs the report covers (the undefended reference included) */
+  runs: string[];
+}
+
+export interface ListReportsResponse {
+  reports: { id: string; path: string; runs: string[]; createdAt: string }[];
+}
+
 /** The contract: each method's request (after defaults) and response. */
 export interface ApiMethods {
   'app.info': { request: z.input<typeof s.empty>; response: AppInfoResponse };
@@ -80,6 +94,8 @@ export interface ApiMethods {
   'runs.train': { request: z.input<typeof s.runsTrain>; response: TrainResult };
   'runs.resume': { request: z.input<typeof s.runRef>; response: TrainResult };
   'exports.create': { request: z.input<typeof s.exportsCreate>; response: ExportResponse };
+  'reports.create': { request: z.input<typeof s.reportsCreate>; response: ReportResponse };
+  'reports.list': { request: z.input<typeof s.empty>; response: ListReportsResponse };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -102,6 +118,8 @@ export const requestSchemas = {
   'runs.train': s.runsTrain,
   'runs.resume': s.runRef,
   'exports.create': s.exportsCreate,
+  'reports.create': s.reportsCreate,
+  'reports.list': s.empty,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 /** The parsed (defaults applied) request a handler receives. */
