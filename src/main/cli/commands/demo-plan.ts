@@ -2,7 +2,7 @@
  * The demo's plan and its whole-demo ETA: the defences and attacks it runs, a prior guess of each
  * step's seconds (measured on this 2-core machine), rescaled by how fast the finished steps went.
  */
-import type { Defense } from '../../../shared/domain/run.ts';
+import type { Defense, TrainResult } from '../../../shared/domain/run.ts';
 
 export interface DemoDefence {
   defense: Defense;
@@ -12,6 +12,14 @@ export interface DemoDefence {
 
 /** The undefended reference, the frequency front end, the fixed-k ablation and the full method. */
 export const DEMO_DEFENCES: readonly DemoDefence[] = [{ defense: 'none' }, { defense: 'ppfr-fd' }, { defense: 'freq-mixup', k: 3 }, { defense: 'adaptive' }];
+
+/** A trained (or reused) run of the demo, as its train result. */
+export interface DemoRun extends TrainResult {
+  /** `freq-mixup k=3` */
+  label: string;
+  /** true when a finished run of an earlier demo was reused */
+  reused: boolean;
+}
 
 export function defenceName(d: DemoDefence): string {
   return d.k === undefined ? d.defense : `${d.defense} k=${d.k}`;

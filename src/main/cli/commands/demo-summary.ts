@@ -5,7 +5,7 @@
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import type { ExportResponse } from '../../../shared/contract/api.ts';
 import { percent } from '../output.ts';
-import type { DemoRun } from './demo.ts';
+import type { DemoRun } from './demo-plan.ts';
 
 export interface DemoSummaryInput {
   dataset: DatasetSummary;

@@ -12,15 +12,8 @@ import type { ExportResponse, ReportResponse } from '../../../shared/contract/ap
 import { AppError } from '../../../shared/contract/errors.ts';
 import { printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
-import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence } from './demo-plan.ts';
+import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun } from './demo-plan.ts';
 import { demoSummary } from './demo-summary.ts';
-
-export interface DemoRun extends TrainResult {
-  /** `freq-mixup k=3` */
-  label: string;
-  /** true when a finished run of an earlier demo was reused */
-  reused: boolean;
-}
 
 interface Ctx {
   cli: CliContext;
