@@ -9,6 +9,7 @@ import { AppError, toErrorInfo } from '../../shared/contract/errors.ts';
 import { readPixelCache } from '../data/cache/pixel-cache.ts';
 import { versions } from '../platform/versions.ts';
 import { selectBackend } from './backend/select-backend.ts';
+import { runAttack } from './attacks/attack-entry.ts';
 import { evaluate } from './eval/evaluate.ts';
 import { writeMaskedSet } from './export/masked-export.ts';
 import type { ExportRequest, FromWorker, ToWorker, TrainRequest } from './protocol.ts';
@@ -88,6 +89,6 @@ port.on('message', (msg: ToWorker) => {
     cancelled = true;
     return;
   }
-  const work = msg.type === 'train' ? run(msg.request) : exportSet(msg.request);
+  const work = msg.type === 'train' ? run(msg.request) : msg.type === 'attack' ? runAttack(msg.request, post, () => cancelled) : exportSet(msg.request);
   work.catch((err: unknown) => post({ type: 'error', error: toErrorInfo(err) }));
 });
