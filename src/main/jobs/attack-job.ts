@@ -108,7 +108,6 @@ async function execute(deps: AttackJobDeps, id: string, req: StartRequest, ctx: 
     });
     const { output } = done;
     if (output.status === 'cancelled' || !output.metrics) {
-      deps.store.attacks.finish(id, { status: 'cancelled', judgeInfo: output.judge });
       throw new AppError('CANCELLED', `The attack was cancelled. Start it again with \`veil attack --resume ${id}\`.`);
     }
     deps.store.attacks.addSamples(id, output.samples.map((s) => ({ label: s.label, kind: s.kind, path: s.path, hash: s.sha256 })));
@@ -119,7 +118,8 @@ async function execute(deps: AttackJobDeps, id: string, req: StartRequest, ctx: 
       deps.store.attacks.finish(id, { status: 'interrupted', error: err.message });
       throw new AppError('INTERNAL', `${err.message} The attack is marked interrupted: restart it with \`veil attack --resume ${id}\`.`);
     }
-    if (!(err instanceof AppError && err.code === 'CANCELLED')) deps.store.attacks.finish(id, { status: 'failed', error: (err as Error).message });
+    const cancelled = err instanceof AppError && err.code === 'CANCELLED';
+    deps.store.attacks.finish(id, { status: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : (err as Error).message });
     throw err;
   } finally {
     changed();

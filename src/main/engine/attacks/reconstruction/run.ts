@@ -69,7 +69,7 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
   const { size, channels, count } = req.dataset;
   const shape: [number, number, number] = [size, size, channels];
   const pixels = await readPixelCache(req.dataset.cacheFile, { count, size, channels });
-  const j = await loadAttackJudge(req, pixels, (d, t) => hooks.progress('judge: embedding the dataset', d, t));
+  const j = await loadAttackJudge(req, pixels, (d, t) => hooks.progress(req.judge === 'trained' ? 'training the judge' : 'judge: embedding the dataset', d, t), hooks.shouldStop);
   try {
     const targets = req.targets ?? req.private.classes;
     const leakedItems = req.private.train.map((t, index) => ({ ...t, index })).filter((t) => t.label < targets);
