@@ -9,6 +9,7 @@ import { JobRunner } from '../jobs/job-runner.ts';
 import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
+import { attackHandlers } from './handlers/attacks.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
 import { reportHandlers } from './handlers/reports.ts';
@@ -30,6 +31,7 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
   mkdirSync(dataDir, { recursive: true });
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
+  store.attacks.markInterrupted();
   const bus = new EventBus();
   const backend: Backend = {
     dataDir,
@@ -40,6 +42,6 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
     printPdf: printPdf ?? chromiumPrinter(),
     close: () => store.close(),
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...reportHandlers(backend) });
+  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...attackHandlers(backend), ...reportHandlers(backend) });
   return backend;
 }

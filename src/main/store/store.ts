@@ -3,6 +3,7 @@
  * (the Electron renderer never touches it; queries are short and indexed).
  */
 import { openDatabase, type Db } from './database.ts';
+import { AttacksRepo } from './repos/attacks-repo.ts';
 import { DatasetsRepo } from './repos/datasets-repo.ts';
 import { ReportsRepo } from './repos/reports-repo.ts';
 import { RunsRepo } from './repos/runs-repo.ts';
@@ -12,6 +13,7 @@ export interface Store {
   datasets: DatasetsRepo;
   runs: RunsRepo;
   reports: ReportsRepo;
+  attacks: AttacksRepo;
   close(): void;
 }
 
@@ -22,6 +24,7 @@ export function openStore(file: string): Store {
     datasets: new DatasetsRepo(db),
     runs: new RunsRepo(db),
     reports: new ReportsRepo(db),
+    attacks: new AttacksRepo(db),
     close: () => db.close(),
   };
 }
