@@ -35,6 +35,8 @@ export interface Step {
 export class DemoClock {
   private readonly started = performance.now();
   private doneExpected = 0;
+  private measuredSeconds = 0;
+  private stepStart = 0;
   private index = 0;
   private readonly steps: Step[];
   private readonly write: (line: string) => void;
@@ -44,11 +46,6 @@ export class DemoClock {
     this.write = write;
   }
 
-  /** Adds steps discovered on the way (e.g. attacks once the runs exist). */
-  add(steps: Step[]): void {
-    this.steps.push(...steps);
-  }
-
   elapsed(): number {
     return (performance.now() - this.started) / 1000;
   }
@@ -56,16 +53,22 @@ export class DemoClock {
   /** Seconds left for the whole demo: the remaining guesses, scaled by the pace so far. */
   eta(): number {
     const remaining = this.steps.slice(this.index).reduce((n, s) => n + s.expected, 0);
-    const pace = this.doneExpected > 0 ? this.elapsed() / this.doneExpected : 1;
+    // too little measured to trust a pace yet: use the guesses as they are
+    const pace = this.doneExpected >= 20 ? Math.min(10, Math.max(0.25, this.measuredSeconds / this.doneExpected)) : 1;
     return Math.round(remaining * pace);
   }
 
   begin(label: string): void {
+    this.stepStart = this.elapsed();
     this.write(`demo [${this.index + 1}/${this.steps.length}] ${clock(this.elapsed())} in, about ${clock(this.eta())} left: ${label}`);
   }
 
-  end(): void {
-    this.doneExpected += this.steps[this.index]?.expected ?? 0;
+  /** Ends the current step; `measured: false` (skipped or reused) keeps it out of the pace. */
+  end(measured = true): void {
+    if (measured) {
+      this.doneExpected += this.steps[this.index]?.expected ?? 0;
+      this.measuredSeconds += this.elapsed() - this.stepStart;
+    }
     this.index++;
   }
 }
