@@ -33,7 +33,8 @@ export interface Step {
 
 /** Tracks steps done and prints `[3/9] 1m20s in, about 2m10s left: <label>`. */
 export class DemoClock {
-  private readonly started = performance.now();
+  private readonly now: () => number;
+  private readonly started: number;
   private doneExpected = 0;
   private measuredSeconds = 0;
   private stepStart = 0;
@@ -41,13 +42,16 @@ export class DemoClock {
   private readonly steps: Step[];
   private readonly write: (line: string) => void;
 
-  constructor(steps: Step[], write: (line: string) => void) {
-    this.steps = steps;
+  /** `now`: milliseconds (injected by tests) */
+  constructor(steps: Step[], write: (line: string) => void, now: () => number = () => performance.now()) {
+    this.steps = steps.map((s) => ({ ...s }));
     this.write = write;
+    this.now = now;
+    this.started = now();
   }
 
   elapsed(): number {
-    return (performance.now() - this.started) / 1000;
+    return (this.now() - this.started) / 1000;
   }
 
   /** Seconds left for the whole demo: the remaining guesses, scaled by the pace so far. */
@@ -61,6 +65,11 @@ export class DemoClock {
   begin(label: string): void {
     this.stepStart = this.elapsed();
     this.write(`demo [${this.index + 1}/${this.steps.length}] ${clock(this.elapsed())} in, about ${clock(this.eta())} left: ${label}`);
+  }
+
+  /** Steps still ahead whose label matches will not run (an attack kind or a defence this build lacks): they leave the ETA. */
+  drop(match: (label: string) => boolean): void {
+    for (const step of this.steps.slice(this.index + 1)) if (match(step.label)) step.expected = 0;
   }
 
   /** Ends the current step; `measured: false` (skipped or reused) keeps it out of the pace. */

@@ -68,6 +68,7 @@ async function trainAll(c: Ctx, dataset: DatasetSummary): Promise<{ runs: DemoRu
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'UNSUPPORTED')) throw err;
         skipped.push({ defense: defenceName(d), reason: err.message });
+        c.clock.drop((label) => label.endsWith(` on ${d.defense}`));
       }
     }
     c.clock.end(measured);
