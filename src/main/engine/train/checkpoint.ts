@@ -27,7 +27,9 @@ export interface CheckpointManifest {
   position: Position;
   /** total optimizer steps taken (for the LR schedule) */
   globalStep: number;
-  tensors: { name: string; kind: 'param' | 'optimizer'; shape: number[]; offset: number; length: number }[];
+  tensors: { name: string; kind: 'param' | 'optimizer' | 'defence'; shape: number[]; offset: number; length: number }[];
+  /** the defence's training state (engine/defence/runtime.ts); its tensors have kind 'defence' */
+  defence?: unknown;
   /** sha256 of weights.bin */
   hash: string;
 }
@@ -36,17 +38,29 @@ export interface LoadedCheckpoint {
   manifest: CheckpointManifest;
   params: Map<string, Float32Array>;
   optimizer: Map<string, { shape: number[]; values: Float32Array }>;
+  /** the defence's tensors (policy and its optimizer) */
+  defence: { name: string; shape: number[]; values: Float32Array }[];
+}
+
+/** A defence's state for a checkpoint: JSON and named float32 tensors. */
+export interface DefenceCheckpoint {
+  json: unknown;
+  tensors: { name: string; shape: number[]; values: Float32Array }[];
 }
 
 export async function saveCheckpoint(
   dir: string,
-  args: { config: TrainConfig; frontEnd: FrontEndState | null; params: Params; optimizer: tf.Optimizer; position: Position; globalStep: number },
+  args: { config: TrainConfig; frontEnd: FrontEndState | null; params: Params; optimizer: tf.Optimizer; position: Position; globalStep: number; defence?: DefenceCheckpoint },
 ): Promise<{ path: string; hash: string }> {
-  const entries: { name: string; kind: 'param' | 'optimizer'; tensor: tf.Tensor }[] = [];
+  const entries: { name: string; kind: 'param' | 'optimizer' | 'defence'; tensor: { shape: number[] } }[] = [];
   for (const [name, v] of args.params.vars) entries.push({ name, kind: 'param', tensor: v });
   const slots = await args.optimizer.getWeights();
   for (const w of slots) entries.push({ name: args.params.local(w.name), kind: 'optimizer', tensor: w.tensor });
-  const arrays = await Promise.all(entries.map((e) => e.tensor.data() as Promise<Float32Array>));
+  const arrays = await Promise.all(entries.map((e) => (e.tensor as tf.Tensor).data() as Promise<Float32Array>));
+  for (const t of args.defence?.tensors ?? []) {
+    entries.push({ name: t.name, kind: 'defence', tensor: { shape: t.shape } });
+    arrays.push(t.values);
+  }
   // getWeights() makes a fresh scalar for the iteration count; the other slots are live variables.
   for (const w of slots) if (w.name === 'iter') w.tensor.dispose();
   const total = arrays.reduce((n, a) => n + a.length, 0);
@@ -68,6 +82,7 @@ export async function saveCheckpoint(
     globalStep: args.globalStep,
     tensors,
     hash,
+    ...(args.defence ? { defence: args.defence.json } : {}),
   };
   const stage = await stageDirectory(dir);
   try {
@@ -89,12 +104,14 @@ export async function loadCheckpoint(dir: string): Promise<LoadedCheckpoint> {
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
   const params = new Map<string, Float32Array>();
   const optimizer = new Map<string, { shape: number[]; values: Float32Array }>();
+  const defence: LoadedCheckpoint['defence'] = [];
   for (const t of manifest.tensors) {
     const values = all.subarray(t.offset, t.offset + t.length);
     if (t.kind === 'param') params.set(t.name, values);
+    else if (t.kind === 'defence') defence.push({ name: t.name, shape: t.shape, values });
     else optimizer.set(t.name, { shape: t.shape, values });
   }
-  return { manifest, params, optimizer };
+  return { manifest, params, optimizer, defence };
 }
 
 /** Restores parameters (and optimizer slots) from a loaded checkpoint into live objects. */
