@@ -106,16 +106,16 @@ export function applyDefence(m: DefenceModel, pixels: tf.Tensor4D, labels: reado
  * A run's defence from its checkpoint: config, front end, and for adaptive the trained policy
  * (its `policy/*` tensors) and the final mean confidence. The caller disposes `policy`.
  */
-export function defenceFromCheckpoint(ck: { config: TrainConfig; frontEnd: FrontEndState | null; defence?: unknown; tensors: readonly { name: string; shape: number[]; values: Float32Array }[] }): DefenceModel {
+export function defenceFromCheckpoint(ck: { config: TrainConfig; frontEnd: FrontEndState | null; defence?: unknown; tensors: ReadonlyMap<string, { shape: number[]; values: Float32Array }> }): DefenceModel {
   const adaptive = ck.config.defence?.adaptive;
   const config = ck.config.defence ? ck.config : { ...ck.config, defence: NO_DEFENCE };
   if (!adaptive || !ck.frontEnd) return { config, frontEnd: ck.frontEnd, policy: null, confidence: 1 };
   const policy = policyParams({ stateSize: ck.frontEnd.kept.length + 1, hidden: adaptive.hidden }, ck.config.seed);
   for (const [name, v] of policy.vars) {
-    const t = ck.tensors.find((x) => x.name === `policy/${name}`);
+    const t = ck.tensors.get(`policy/${name}`);
     if (!t) throw new Error(`the checkpoint has no trained policy (${name}); resume the run to finish training it`);
     tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)));
   }
-  const conf = Object.values((ck.defence as { confidence?: Record<string, number> } | undefined)?.confidence ?? {});
+  const conf = Object.values((ck.defence as { state?: { confidence?: Record<string, number> } } | undefined)?.state?.confidence ?? {});
   return { config, frontEnd: ck.frontEnd, policy, confidence: conf.length ? conf.reduce((a, b) => a + b, 0) / conf.length : 1 };
 }

@@ -14,6 +14,7 @@ import { halfSplit } from '../parallel/data-parallel.ts';
 import type { Item } from '../parallel/replica.ts';
 import { batchTensor, type TrainData } from '../train/data.ts';
 import type { FaceModel } from '../train/face-model.ts';
+import type { LoadedPart, PartState } from '../train/checkpoint.ts';
 import type { StepExtras } from '../train/step.ts';
 import { dpEpsilon } from './dp/accountant.ts';
 import { dualUpdate } from './dual.ts';
@@ -38,11 +39,16 @@ export interface DefenceSnapshot {
   lastHistogram: number[];
 }
 
-export interface SavedTensor {
-  name: string;
-  shape: number[];
-  values: Float32Array;
+/** The checkpoint part's name and JSON value. */
+export const DEFENCE_PART = 'defence';
+
+export interface DefencePartValues {
+  state: DefenceSnapshot;
+  /** the policy's Adam: step count and its running beta^t (restored as saved, see checkpoint.ts) */
+  optimizer: { iterations: number; accBeta1: number; accBeta2: number } | null;
 }
+
+type AdamPowers = { accBeta1: tf.Variable; accBeta2: tf.Variable };
 
 const emptyEpoch = (): DefenceSnapshot['epoch'] => ({ kCounts: [0, 0, 0, 0, 0], rewardSum: 0, rewardCount: 0, entropySum: 0, entropyCount: 0 });
 
@@ -210,36 +216,50 @@ export class DefenceRuntime {
     return v.length ? v.reduce((a, b) => a + b, 0) / v.length : 1;
   }
 
-  async snapshot(): Promise<{ json: DefenceSnapshot; tensors: SavedTensor[] }> {
-    const json = structuredClone(this.s);
-    if (!this.policy) return { json, tensors: [] };
-    const tensors: SavedTensor[] = [];
-    for (const [name, v] of this.policy.vars) tensors.push({ name: `policy/${name}`, shape: v.shape, values: (await v.data()) as Float32Array });
+  /** The checkpoint part: this state as JSON, the policy and its Adam slots as live tensors. */
+  async part(): Promise<PartState> {
+    const values: DefencePartValues = { state: structuredClone(this.s), optimizer: null };
+    const tensors: Record<string, tf.Tensor> = {};
+    if (!this.policy) return { tensors, values };
+    for (const [name, v] of this.policy.vars) tensors[`policy/${name}`] = v;
+    let iterations = 0;
     for (const w of await this.optimizer!.getWeights()) {
-      tensors.push({ name: `policy-opt/${this.policy.local(w.name)}`, shape: w.tensor.shape, values: (await w.tensor.data()) as Float32Array });
-      if (w.name === 'iter') w.tensor.dispose();
+      if (w.name === 'iter') {
+        iterations = (await w.tensor.data())[0];
+        w.tensor.dispose();
+      } else tensors[`policy-opt/${this.policy.local(w.name)}`] = w.tensor;
     }
-    return { json, tensors };
+    const { accBeta1, accBeta2 } = this.optimizer as unknown as AdamPowers;
+    values.optimizer = { iterations, accBeta1: (await accBeta1.data())[0], accBeta2: (await accBeta2.data())[0] };
+    return { tensors, values };
   }
 
-  async restore(json: DefenceSnapshot, tensors: readonly SavedTensor[]): Promise<void> {
-    this.s = structuredClone(json);
-    if (!this.policy) return;
-    const byName = new Map(tensors.map((t) => [t.name, t]));
+  /** Restores what `part` saved (state, policy, its Adam slots and bias-correction powers). */
+  async restore(part: LoadedPart): Promise<void> {
+    const values = part.values as DefencePartValues;
+    this.s = structuredClone(values.state);
+    if (!this.policy || !values.optimizer) return;
     for (const [name, v] of this.policy.vars) {
-      const t = byName.get(`policy/${name}`);
+      const t = part.tensors.get(`policy/${name}`);
       if (!t) throw new Error(`checkpoint has no policy parameter ${name}`);
       tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)));
     }
-    const slots = tensors.filter((t) => t.name.startsWith('policy-opt/'));
-    if (slots.length) {
-      const weights = slots.map((t) => {
-        const local = t.name.slice('policy-opt/'.length);
-        return { name: local === 'iter' ? local : this.policy!.prefix + local, tensor: tf.tensor(t.values, t.shape) };
-      });
-      await this.optimizer!.setWeights(weights);
-      tf.dispose(weights.map((w) => w.tensor));
-    }
+    // tfjs reads the iteration count from the first weight, then first and second moments in order.
+    const weights = [{ name: 'iter', tensor: tf.scalar(values.optimizer.iterations) }];
+    for (const [name, t] of part.tensors) if (name.startsWith('policy-opt/')) weights.push({ name: this.policy.prefix + name.slice('policy-opt/'.length), tensor: tf.tensor(t.values, t.shape) });
+    await this.optimizer!.setWeights(weights);
+    tf.dispose(weights.map((w) => w.tensor));
+    const { accBeta1, accBeta2 } = this.optimizer as unknown as AdamPowers;
+    const o = values.optimizer;
+    tf.tidy(() => {
+      accBeta1.assign(tf.scalar(o.accBeta1));
+      accBeta2.assign(tf.scalar(o.accBeta2));
+    });
+  }
+
+  /** The JSON state (tests compare a resumed run's with an uninterrupted one's). */
+  state(): DefenceSnapshot {
+    return structuredClone(this.s);
   }
 
   dispose(): void {

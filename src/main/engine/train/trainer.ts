@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/contract/errors.ts';
 import { identificationAccuracy } from '../eval/evaluate.ts';
 import type { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica, type Item } from '../parallel/replica.ts';
-import type { Position } from './checkpoint.ts';
+import { freshResume, type Position, type Resume } from './checkpoint.ts';
 import { augmentFor, batchesPerEpoch, epochBatches, type TrainData } from './data.ts';
 import type { FaceModel } from './face-model.ts';
 import { cosineWithWarmup } from './schedule.ts';
@@ -36,7 +36,7 @@ export interface EpochInfo {
   defence?: Record<string, number>;
 }
 
-/** What a defence adds to the loop (see engine/defence/runtime.ts). */
+/** What a defence adds to the loop (engine/defence/runtime.ts). */
 export interface TrainDefence {
   /** the step's items with their MixUp recipes */
   prepare(items: readonly Item[], epoch: number, step: number): Item[];
@@ -49,8 +49,8 @@ export interface TrainHooks {
   onEpoch?(info: EpochInfo): Promise<void> | void;
   /** true once cancellation was requested */
   shouldStop?(): boolean;
-  /** called after every epoch and on cancel with the position to resume from */
-  checkpoint?(position: Position, globalStep: number): Promise<void>;
+  /** called after every epoch and on cancel with the state to resume from (mid-epoch on cancel) */
+  checkpoint?(resume: Resume): Promise<void>;
   defence?: TrainDefence;
 }
 
@@ -70,7 +70,7 @@ export async function train(
   optimizer: tf.AdamOptimizer,
   data: TrainData,
   hooks: TrainHooks = {},
-  start: { position: Position; globalStep: number } = { position: { epoch: 0, step: 0 }, globalStep: 0 },
+  start: Resume = freshResume(),
   parallel: DataParallel | null = null,
 ): Promise<TrainOutcome> {
   const cfg = model.config;
@@ -86,14 +86,17 @@ export async function train(
 
   for (let epoch = start.position.epoch; epoch < cfg.epochs; epoch++) {
     const batches = epochBatches(data.train, cfg.batch, cfg.seed, epoch);
-    const epochStart = performance.now();
-    let lossSum = 0;
+    const resumed = epoch === start.position.epoch;
+    const firstStep = resumed ? start.position.step : 0;
+    // A resumed epoch carries the sums of its steps before the stop [mid-epoch resume].
+    const epochStart = performance.now() - (resumed ? start.epochSeconds * 1000 : 0);
+    let lossSum = resumed ? start.epochLossSum : 0;
     let lr = cfg.lr;
-    const firstStep = epoch === start.position.epoch ? start.position.step : 0;
     for (let step = firstStep; step < batches.length; step++) {
       if (hooks.shouldStop?.()) {
-        await hooks.checkpoint?.({ epoch, step }, globalStep);
-        return { status: 'cancelled', position: { epoch, step } };
+        const position = { epoch, step };
+        await hooks.checkpoint?.({ position, globalStep, epochLossSum: lossSum, epochSeconds: (performance.now() - epochStart) / 1000 });
+        return { status: 'cancelled', position };
       }
       const items = hooks.defence ? hooks.defence.prepare(batches[step], epoch, step) : batches[step];
       lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
@@ -129,13 +132,13 @@ export async function train(
     await hooks.onEpoch?.({
       defence,
       epoch,
-      loss: lossSum / Math.max(1, batches.length - firstStep),
+      loss: lossSum / batches.length,
       accuracy,
       lr,
       seconds,
-      imagesPerSecond: (batches.length - firstStep) > 0 ? data.train.length / seconds : 0,
+      imagesPerSecond: data.train.length / seconds,
     });
-    await hooks.checkpoint?.({ epoch: epoch + 1, step: 0 }, globalStep);
+    await hooks.checkpoint?.({ position: { epoch: epoch + 1, step: 0 }, globalStep, epochLossSum: 0, epochSeconds: 0 });
     if (baseline >= 0) checkLeak(baseline, epoch);
   }
   return { status: 'done', position: { epoch: cfg.epochs, step: 0 } };
