@@ -35,9 +35,6 @@ export async function startTraining(deps: TrainJobDeps, req: ParsedRequestOf<'ru
   if (!TRAINABLE_DEFENSES.includes(req.defense)) {
     throw new AppError('UNSUPPORTED', `The ${req.defense} defence is not trainable yet; this version trains: ${TRAINABLE_DEFENSES.join(', ')}.`);
   }
-  if (req.channelSelection === 'learned') {
-    throw new AppError('UNSUPPORTED', 'The learned channel selection (the masking network) is not available yet; train with --channel-selection energy (the default).');
-  }
   const dataset = deps.store.datasets.resolve(req.dataset);
   const runId = `run_${randomBytes(5).toString('hex')}`;
   const name = req.name ? uniqueRunName(deps.store, req.name) : uniqueRunName(deps.store, `${dataset.name}-${req.defense}-s${req.seed}`);

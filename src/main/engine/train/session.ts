@@ -14,6 +14,7 @@ import { faceReplica } from '../parallel/replica.ts';
 import type { FromWorker, TrainRequest } from '../protocol.ts';
 import { NO_DEFENCE } from '../defence/config.ts';
 import { validationSlice } from '../defence/dual.ts';
+import { learnedFrontEnd } from '../defence/masking-net.ts';
 import { DEFENCE_PART, DefenceRuntime } from '../defence/runtime.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
 import { resolveConfig } from './config.ts';
@@ -42,7 +43,9 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
   // The adaptive defence holds a validation slice of the training images back from FR updates.
   const held = config.defence.adaptive ? new Set(validationSlice(all.train, config.defence.adaptive.validationFraction)) : new Set<number>();
   const data = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
-  const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
+  // DESIGN 5.1 step 3b: the masking network learns the selection before the FR network trains.
+  const learned = !checkpoint && config.frontEnd && config.defence.channelSelection === 'learned' ? await learnedFrontEnd(config, data) : null;
+  const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd ?? learned);
   const optimizer = tf.train.adam(config.lr);
   const d = config.defence;
   const defence = d.mixing || d.dp || d.adaptive ? new DefenceRuntime(model, data, all.train.filter((_, i) => held.has(i))) : null;
