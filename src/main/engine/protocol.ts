@@ -7,6 +7,7 @@
 import type { ErrorInfo } from '../../shared/contract/errors.ts';
 import type { Versions } from '../../shared/contract/api.ts';
 import type { BackendName, Defense } from '../../shared/domain/run.ts';
+import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
 import type { DefenceOptions } from './defence/config.ts';
@@ -52,7 +53,11 @@ export interface ExportRequest {
   format: ExportFormat;
 }
 
-export type ToWorker = { type: 'train'; request: TrainRequest } | { type: 'export'; request: ExportRequest } | { type: 'cancel' };
+export type ToWorker =
+  | { type: 'train'; request: TrainRequest }
+  | { type: 'export'; request: ExportRequest }
+  | { type: 'attack'; request: AttackRequest }
+  | { type: 'cancel' };
 
 export type FromWorker =
   | { type: 'started'; config: TrainConfig; backend: BackendName; versions: Versions; resumedFrom: Position | null }
@@ -79,4 +84,7 @@ export type FromWorker =
       /** the adaptive policy's number of updates when exported (null for other defences) */
       policyVersion: number | null;
     }
+  | { type: 'attack-started'; backend: BackendName; versions: Versions }
+  | { type: 'attack-progress'; phase: string; done: number; total: number }
+  | { type: 'attack-done'; output: AttackOutput; seconds: number }
   | { type: 'error'; error: ErrorInfo };

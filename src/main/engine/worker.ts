@@ -5,6 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/contract/errors.ts';
+import { runAttack } from './attacks/attack-entry.ts';
 import { exportSession } from './export/export-session.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { trainSession } from './train/session.ts';
@@ -18,6 +19,7 @@ port.on('message', (msg: ToWorker) => {
     cancelled = true;
     return;
   }
-  const work = msg.type === 'train' ? trainSession(msg.request, post, () => cancelled) : exportSession(msg.request, post);
+  const work =
+    msg.type === 'train' ? trainSession(msg.request, post, () => cancelled) : msg.type === 'attack' ? runAttack(msg.request, post, () => cancelled) : exportSession(msg.request, post);
   work.catch((err: unknown) => post({ type: 'error', error: toErrorInfo(err) }));
 });
