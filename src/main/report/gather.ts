@@ -43,10 +43,15 @@ interface StoredResult {
   epsilon?: number | null;
 }
 
-/** `freq-mixup k=3`, `adaptive budget 2pt`: what tells two runs of one defence apart. */
+/** The fixed mixing k of a run's frozen config (`defence.mixing.k`), when it has one. */
+export function fixedK(config: unknown): number | undefined {
+  const k = (config as { defence?: { mixing?: { k?: number | string } | null } } | null)?.defence?.mixing?.k;
+  return typeof k === 'number' ? k : undefined;
+}
+
+/** `freq-mixup k=3`: what tells two runs of one defence apart. */
 export function defenceLabel(run: Pick<RunDetail, 'defense' | 'config'>): string {
-  const c = (run.config ?? {}) as { k?: number; mixup?: { k?: number }; accuracyBudget?: number; request?: { k?: number } };
-  const k = c.k ?? c.mixup?.k ?? c.request?.k;
+  const k = fixedK(run.config);
   return k !== undefined && ['mixup', 'freq-mixup', 'instahide'].includes(run.defense) ? `${run.defense} k=${k}` : run.defense;
 }
 

@@ -10,6 +10,7 @@ import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import type { TrainResult } from '../../../shared/domain/run.ts';
 import type { ExportResponse, ReportResponse } from '../../../shared/contract/api.ts';
 import { AppError } from '../../../shared/contract/errors.ts';
+import { fixedK } from '../../report/gather.ts';
 import { printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
 import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun } from './demo-plan.ts';
@@ -42,9 +43,8 @@ function reusable(c: Ctx, dataset: DatasetSummary, d: DemoDefence): DemoRun | nu
   const store = c.cli.backend().store;
   for (const r of store.runs.list()) {
     if (r.datasetId !== dataset.id || r.defense !== d.defense || r.seed !== c.seed || r.status !== 'done') continue;
-    const config = store.runs.resolve(r.id).config as { profile?: string; k?: number; mixup?: { k?: number } };
-    const k = config.k ?? config.mixup?.k;
-    if (config.profile !== (c.quick ? 'quick' : 'standard') || (d.k !== undefined && k !== d.k)) continue;
+    const config = store.runs.resolve(r.id).config as { profile?: string };
+    if (config.profile !== (c.quick ? 'quick' : 'standard') || (d.k !== undefined && fixedK(config) !== d.k)) continue;
     const result = store.runs.result(r.id) as TrainResult | null;
     if (result) return { ...result, label: defenceName(d), reused: true };
   }

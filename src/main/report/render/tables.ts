@@ -19,7 +19,8 @@ function ratio(v: number | null | undefined): string {
 export function accuracyPrivacySection(data: ReportData): string {
   const rows = data.defences.map((d) => {
     const a = d.accuracy;
-    return `<tr><td>${esc(d.label)}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${num(d.s3, 3)}</td><td>${num(d.s4, 3)}</td><td>${scorePp(d)}</td></tr>`;
+    const extra = [d.meanK !== null ? `mean k ${d.meanK.toFixed(2)}` : '', d.epsilon !== null ? `&epsilon; ${d.epsilon.toFixed(2)}` : ''].filter(Boolean).join(', ');
+    return `<tr><td>${esc(d.label)}${extra ? ` <small>(${extra})</small>` : ''}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${num(d.s3, 3)}</td><td>${num(d.s4, 3)}</td><td>${scorePp(d)}</td></tr>`;
   });
   const groups = groupByLabel(data.defences);
   const multi = [...groups.values()].some((g) => g.length > 1);
