@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
+import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
@@ -26,6 +27,7 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
   mkdirSync(dataDir, { recursive: true });
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
+  recoverCommittedFolders(store);
   const bus = new EventBus();
   const backend: Backend = {
     dataDir,
