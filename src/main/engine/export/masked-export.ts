@@ -38,8 +38,13 @@ export interface ExportOutput {
   sampleShape: number[];
 }
 
-export const SHARD_SIZE = 1024;
-const CHUNK = 64;
+/** Samples per tensor shard, and per engine batch (tests pass small ones to cross both boundaries). */
+export interface ExportLayout {
+  shardSize: number;
+  chunk: number;
+}
+
+export const DEFAULT_LAYOUT: ExportLayout = { shardSize: 1024, chunk: 64 };
 
 async function put(dir: string, rel: string, bytes: Uint8Array, files: ExportOutput['files']): Promise<void> {
   await writeFile(join(dir, rel), bytes);
@@ -53,6 +58,7 @@ export async function writeMaskedSet(
   items: readonly ExportItem[],
   frontEnd: FrontEndState,
   onProgress: (done: number, total: number) => void,
+  { shardSize: SHARD, chunk: CHUNK }: ExportLayout = DEFAULT_LAYOUT,
 ): Promise<ExportOutput> {
   const samples: ExportedSample[] = [];
   const files: ExportOutput['files'] = [];
@@ -60,8 +66,8 @@ export async function writeMaskedSet(
   if (format === 'imagefolder') {
     for (const id of new Set(items.map((i) => i.identity))) await mkdir(join(dir, id), { recursive: true });
   }
-  for (let shard = 0; shard * SHARD_SIZE < items.length; shard++) {
-    const shardItems = items.slice(shard * SHARD_SIZE, (shard + 1) * SHARD_SIZE);
+  for (let shard = 0; shard * SHARD < items.length; shard++) {
+    const shardItems = items.slice(shard * SHARD, (shard + 1) * SHARD);
     const parts: Float32Array[] = [];
     for (let c = 0; c < shardItems.length; c += CHUNK) {
       const chunk = shardItems.slice(c, c + CHUNK);
@@ -75,7 +81,7 @@ export async function writeMaskedSet(
         const { size, channels } = data;
         const stride = size * size * channels;
         for (const [k, item] of chunk.entries()) {
-          const index = shard * SHARD_SIZE + c + k;
+          const index = shard * SHARD + c + k;
           const raw = Uint8Array.from(pixels.subarray(k * stride, (k + 1) * stride));
           const png = await sharp(raw, { raw: { width: size, height: size, channels } }).png().toBuffer();
           const file = `${item.identity}/${String(index).padStart(6, '0')}.png`;
@@ -84,7 +90,7 @@ export async function writeMaskedSet(
         }
       }
       masked.dispose();
-      onProgress(Math.min(items.length, shard * SHARD_SIZE + c + chunk.length), items.length);
+      onProgress(Math.min(items.length, shard * SHARD + c + chunk.length), items.length);
     }
     if (format === 'tensor') {
       const name = `shard-${String(shard).padStart(5, '0')}`;
@@ -92,7 +98,7 @@ export async function writeMaskedSet(
       parts.reduce((offset, p) => (all.set(p, offset), offset + p.length), 0);
       await put(dir, `${name}.x.npy`, encodeNpy({ dtype: 'float32', data: all, shape: [shardItems.length, ...sampleShape] }), files);
       await put(dir, `${name}.y.npy`, encodeNpy({ dtype: 'int32', data: Int32Array.from(shardItems.map((i) => i.label)), shape: [shardItems.length] }), files);
-      shardItems.forEach((item, k) => samples.push({ index: shard * SHARD_SIZE + k, label: item.label, file: `${name}.x.npy`, offset: k }));
+      shardItems.forEach((item, k) => samples.push({ index: shard * SHARD + k, label: item.label, file: `${name}.x.npy`, offset: k }));
     }
   }
   return { samples, files, sampleShape };
