@@ -6,6 +6,8 @@ import { AppError, toErrorInfo } from '../../shared/contract/errors.ts';
 import { openBackend, type Backend } from '../ipc/backend.ts';
 import { resolveDataDir } from '../platform/data-dir.ts';
 import { parseCli, USAGE } from './args.ts';
+import { attackCommand } from './commands/attack.ts';
+import { compareCommand } from './commands/compare.ts';
 import { datasetsCommand } from './commands/datasets.ts';
 import { demoCommand } from './commands/demo.ts';
 import { benchCommand } from './commands/bench.ts';
@@ -24,6 +26,8 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   demo: demoCommand,
+  attack: attackCommand,
+  compare: compareCommand,
 };
 
 export async function runCli(argv: string[], out: Output = { json: false, stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -9,6 +9,7 @@ import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
+import { attackHandlers } from './handlers/attacks.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
 import { runHandlers } from './handlers/runs.ts';
@@ -27,6 +28,7 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
   mkdirSync(dataDir, { recursive: true });
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
+  store.attacks.markInterrupted();
   recoverCommittedFolders(store);
   const bus = new EventBus();
   const backend: Backend = {
@@ -37,6 +39,6 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
     router: null as unknown as Router,
     close: () => store.close(),
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend) });
+  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...attackHandlers(backend) });
   return backend;
 }

@@ -3,6 +3,7 @@
  * (the Electron renderer never touches it; queries are short and indexed).
  */
 import { openDatabase, type Db } from './database.ts';
+import { AttacksRepo } from './repos/attacks-repo.ts';
 import { DatasetsRepo } from './repos/datasets-repo.ts';
 import { RunsRepo } from './repos/runs-repo.ts';
 
@@ -10,6 +11,7 @@ export interface Store {
   db: Db;
   datasets: DatasetsRepo;
   runs: RunsRepo;
+  attacks: AttacksRepo;
   close(): void;
 }
 
@@ -19,6 +21,7 @@ export function openStore(file: string): Store {
     db,
     datasets: new DatasetsRepo(db),
     runs: new RunsRepo(db),
+    attacks: new AttacksRepo(db),
     close: () => db.close(),
   };
 }

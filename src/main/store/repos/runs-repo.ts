@@ -24,7 +24,8 @@ interface RunRow {
   tags: string;
 }
 
-function processAlive(pid: number): boolean {
+/** True when a process with this id exists (ours, or one we may not signal). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
