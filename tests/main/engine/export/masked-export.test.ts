@@ -75,7 +75,9 @@ describe('masked exports', () => {
   let fe: FrontEndState;
   beforeAll(async () => {
     await selectBackend('wasm');
-    fe = tf.tidy(() => fitFrontEnd(batchTensor(data, data.train.map((t) => t.row)), { keepPerPlane: 36, keySeed: 11 }));
+    const sample = batchTensor(data, data.train.map((t) => t.row));
+    fe = fitFrontEnd(sample, { keepPerPlane: 36, keySeed: 11 });
+    sample.dispose();
   });
 
   it('imagefolder: every PNG is the front end\'s inverse of its source, in its identity\'s folder, and unlike the face', async () => {
