@@ -11,8 +11,10 @@ import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeNpy } from '../../../../src/main/data/export/npy.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
+import type { DefenceModel } from '../../../../src/main/engine/defence/apply.ts';
 import { writeMaskedSet, type ExportItem } from '../../../../src/main/engine/export/masked-export.ts';
 import { fitFrontEnd, type FrontEndState } from '../../../../src/main/engine/masking/front-end.ts';
+import { resolveConfig } from '../../../../src/main/engine/train/config.ts';
 import { batchTensor } from '../../../../src/main/engine/train/data.ts';
 import { tempDir } from '../../../helpers/temp.ts';
 import { synthTrainData } from '../../../helpers/train-data.ts';
@@ -73,16 +75,19 @@ if (!numpy && !process.env.CI) console.warn('Skipping the numpy read-back: pytho
 
 describe('masked exports', () => {
   let fe: FrontEndState;
+  let defence: DefenceModel;
   beforeAll(async () => {
     await selectBackend('wasm');
     const sample = batchTensor(data, data.train.map((t) => t.row));
     fe = fitFrontEnd(sample, { keepPerPlane: 36, keySeed: 11 });
     sample.dispose();
+    const config = resolveConfig({ defense: 'ppfr-fd', profile: 'quick', seed: 11, backend: 'wasm', input: { size: S, channels: 1, classes: 6 } });
+    defence = { config, frontEnd: fe, policy: null, confidence: 1 };
   });
 
   it('imagefolder: every PNG is the front end\'s inverse of its source, in its identity\'s folder, and unlike the face', async () => {
     const dir = tempDir();
-    const out = await writeMaskedSet(dir, 'imagefolder', data, items, fe, () => {}, layout);
+    const out = await writeMaskedSet(dir, 'imagefolder', data, items, defence, () => {}, layout);
     expect(out.samples.map((s) => s.index)).toEqual(items.map((_, i) => i));
     let squared = 0;
     for (const [i, item] of items.entries()) {
@@ -104,7 +109,7 @@ describe('masked exports', () => {
 
   it('tensor: shards crossing chunk and shard boundaries hold every sample at its recorded place', async () => {
     const dir = tempDir();
-    const out = await writeMaskedSet(dir, 'tensor', data, items, fe, () => {}, layout);
+    const out = await writeMaskedSet(dir, 'tensor', data, items, defence, () => {}, layout);
     expect(out.sampleShape).toEqual([S / 8, S / 8, 36]);
     const shards = [...new Set(out.samples.map((s) => s.file))];
     expect(shards).toEqual(['shard-00000.x.npy', 'shard-00001.x.npy', 'shard-00002.x.npy']);
@@ -125,7 +130,7 @@ describe('masked exports', () => {
   it.skipIf(!numpy && !process.env.CI)('tensor: numpy.load reads every shard back as written', async () => {
     expect(numpy, 'python3 with numpy is required in CI (apt-get install python3-numpy)').toBe(true);
     const dir = tempDir();
-    const out = await writeMaskedSet(dir, 'tensor', data, items, fe, () => {}, layout);
+    const out = await writeMaskedSet(dir, 'tensor', data, items, defence, () => {}, layout);
     const script = [
       'import json, sys, numpy as np',
       'out = {}',
