@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName } from '../../../shared/domain/run.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
+import { registerResizeGrad } from './wasm-resize-grad.ts';
 import { enableWasmRevectorize } from './wasm-revectorize.ts';
 
 export { tf };
@@ -30,6 +31,7 @@ async function tryWasm(): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return false;
     registerWasmKernels();
+    registerResizeGrad();
     return true;
   } catch {
     return false;
