@@ -30,6 +30,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: 'bench-out' },
     'skip-blackbox': { type: 'boolean' },
     'skip-whitebox': { type: 'boolean' },
+    'prior-only': { type: 'boolean' },
     targets: { type: 'string' },
   },
 });
@@ -90,6 +91,10 @@ const samples = tf.tidy(() => sampleGan(training.params, cfg.gan, 32, 9).add(1).
 await saveGrid(`prior-samples-${pubDs.name}.png`, (await samples.data()) as Float32Array, 32, 64, 8);
 samples.dispose();
 
+if (values['prior-only']) {
+  console.log(JSON.stringify({ prior: priorDir, public: pubDs.name, profile, backend, priorSeconds: +priorSeconds.toFixed(1), steps: cfg.steps, peakRssMB: Math.round(peakRss / 2 ** 20) }));
+  process.exit(0);
+}
 const ids = Array.from({ length: Number(values.targets ?? classes) }, (_, i) => i);
 async function summarise(kind: string, cands: Candidates[], seconds: number, extra: Record<string, unknown> = {}): Promise<void> {
   const q = queryTarget(model);

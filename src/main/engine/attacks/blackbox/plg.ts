@@ -102,11 +102,11 @@ export async function invertBlackbox(prior: BlackboxPrior, pub: { pixels: Float3
   try {
     copyMatching(prior.params, t.params);
     const total = cfg.steps + identities.length;
-    const finished = await trainGan(t, config, { images, labels }, { signal: hooks.signal, every: 10, onProgress: (p) => hooks.onProgress?.(p.step, total) });
+    const finished = await trainGan(t, config, { images, labels }, { signal: hooks.signal, shouldStop: hooks.shouldStop, every: 10, onProgress: (p) => hooks.onProgress?.(p.step, total) });
     if (!finished) return null;
     const candidates: Candidates[] = [];
     for (const [i, id] of identities.entries()) {
-      if (hooks.signal?.aborted) return null;
+      if (hooks.signal?.aborted || hooks.shouldStop?.()) return null;
       candidates.push(await sampleIdentity(t.params, gan, target, id, cfg));
       await hooks.onProgress?.(cfg.steps + i + 1, total);
     }

@@ -44,6 +44,8 @@ export interface GanTraining {
 
 export interface GanHooks {
   signal?: AbortSignal;
+  /** polled between steps, like `signal` */
+  shouldStop?: () => boolean;
   /** called every `every` steps (and at the last) with the latest losses */
   onProgress?: (p: GanCurvePoint & { steps: number }) => void | Promise<void>;
   every?: number;
@@ -145,7 +147,7 @@ export async function trainGan(t: GanTraining, cfg: GanTrainConfig, data: GanDat
   if (cfg.gan.classes > 0 && (!data.labels || data.labels.length !== data.images.shape[0])) throw new Error('a conditional GAN needs one label per image');
   const every = hooks.every ?? 25;
   while (t.step < cfg.steps) {
-    if (hooks.signal?.aborted) return false;
+    if (hooks.signal?.aborted || hooks.shouldStop?.()) return false;
     const sd = stepData(cfg, data, t.step);
     const rng = new Rng(hashSeed(cfg.seed, t.step, 0xa06));
     const g = generatorStep(t, cfg, sd, rng);

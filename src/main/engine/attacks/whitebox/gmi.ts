@@ -42,6 +42,8 @@ export interface Candidates {
 
 export interface InversionHooks {
   signal?: AbortSignal;
+  /** polled between steps, like `signal` */
+  shouldStop?: () => boolean;
   onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
@@ -61,7 +63,7 @@ async function invertChunk(prior: { params: Params; gan: GanConfig }, target: Wh
   const opt: tf.Optimizer = tf.train.adam(cfg.lr);
   try {
     for (let step = 0; step < cfg.steps; step++) {
-      if (hooks.signal?.aborted) return null;
+      if (hooks.signal?.aborted || hooks.shouldStop?.()) return null;
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
           const images = generate(ctx, prior.gan, z as tf.Tensor2D);
