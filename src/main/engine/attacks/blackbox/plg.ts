@@ -9,7 +9,7 @@
  * also trains its generator with the target's gradient, which a black-box attacker cannot.
  */
 import * as tf from '@tensorflow/tfjs';
-import { hashSeed, Rng } from '../../../data/synth/random.ts';
+import { hashSeed } from '../../../data/synth/random.ts';
 import type { Params } from '../../models/params.ts';
 import type { AugmentPolicy } from '../gan/augment.ts';
 import { generate, toGanImages, toPixels, type GanConfig } from '../gan/nets.ts';
@@ -115,12 +115,4 @@ export async function invertBlackbox(prior: BlackboxPrior, pub: { pixels: Float3
     images.dispose();
     disposeGanTraining(t);
   }
-}
-
-/** The baseline the attack must beat: `keep` public images per identity drawn at random (seeded). */
-export function randomPublicRows(count: number, identities: number[], keep: number, seed: number): number[][] {
-  return identities.map((id) => {
-    const rng = new Rng(hashSeed(seed, id, 0xba5e));
-    return Array.from({ length: keep }, () => rng.int(count));
-  });
 }

@@ -39,6 +39,7 @@ export interface PriorHooks {
 
 export interface ObtainedPrior {
   training: GanTraining;
+  config: GanTrainConfig;
   manifest: PriorManifest | null;
   dir: string;
   reused: boolean;
@@ -70,7 +71,7 @@ export async function obtainPrior(root: string, source: PriorSource, pub: { pixe
   if (await exists(join(dir, 'prior.json'))) {
     const loaded = await loadPrior(dir);
     training = loaded.training;
-    if (loaded.manifest.finished) return { training, manifest: loaded.manifest, dir, reused: true, seconds: 0 };
+    if (loaded.manifest.finished) return { training, config, manifest: loaded.manifest, dir, reused: true, seconds: 0 };
   } else training = createGanTraining(config);
   const images = tf.tidy(() => toGanImages(tf.tensor4d(Float32Array.from(pub.pixels), [pub.count, pub.size, pub.size, pub.channels])));
   const every = hooks.saveEvery ?? 100;
@@ -89,7 +90,7 @@ export async function obtainPrior(root: string, source: PriorSource, pub: { pixe
       return null;
     }
     await writeSamples(dir, training, config);
-    return { training, manifest: null, dir, reused: false, seconds: (performance.now() - started) / 1000 };
+    return { training, config, manifest: null, dir, reused: false, seconds: (performance.now() - started) / 1000 };
   } finally {
     images.dispose();
   }
