@@ -22,9 +22,9 @@ export const ATTACK_PRESETS: Record<Profile, AttackPreset> = {
     blackbox: { topN: 4, steps: 20, batch: 16, lr: 1e-3, augment: DIFF_AUGMENT, candidates: 8, keep: 1 },
   },
   standard: {
-    prior: { latent: 64, width: 16, steps: 1000, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT },
-    whitebox: { restarts: 6, steps: 300, lr: 0.05, lambda: 100, keep: 3, chunk: 36 },
-    blackbox: { topN: 8, steps: 400, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 48, keep: 3 },
+    prior: { latent: 64, width: 8, steps: 600, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT },
+    whitebox: { restarts: 4, steps: 150, lr: 0.05, lambda: 100, keep: 3, chunk: 60 },
+    blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 48, keep: 3 },
   },
 };
 
