@@ -97,7 +97,7 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop });
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const recon = await mapChunks(leaked, labels.length, [b, b, k], (m) => reconstruct(decoder, reorderLeaked(m, view.position)));
-    const details = { decoder: { ...cfg, finalLoss: decoder.finalLoss, keptChannels: k, removedChannels: view.removed.length }, public: req.public.name, leakedSamples: labels.length };
+    const details = { decoder: { ...cfg, epochs: decoder.epochs, finalLoss: decoder.finalLoss, keptChannels: k, removedChannels: view.removed.length }, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
     const rec = await scoreImages(j, recon, labels, sources);

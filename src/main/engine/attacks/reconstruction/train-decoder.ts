@@ -14,7 +14,10 @@ import { assemblePixels, coefficientsOf, type AttackerView } from './frequency.t
 
 export interface DecoderConfig {
   width: number;
+  /** at most this many epochs... */
   epochs: number;
+  /** ...and at most about this many training samples in all (the public set's size sets the epochs) */
+  samples: number;
   batch: number;
   lr: number;
   /** random shifts of public faces in pixels (each axis) */
@@ -22,8 +25,8 @@ export interface DecoderConfig {
 }
 
 export const DECODER_PROFILES: Record<'quick' | 'standard', DecoderConfig> = {
-  quick: { width: 8, epochs: 2, batch: 16, lr: 2e-3, shift: 2 },
-  standard: { width: 32, epochs: 60, batch: 32, lr: 1e-3, shift: 4 },
+  quick: { width: 8, epochs: 2, samples: 2000, batch: 16, lr: 2e-3, shift: 2 },
+  standard: { width: 24, epochs: 60, samples: 6000, batch: 32, lr: 1e-3, shift: 4 },
 };
 
 export interface TrainedDecoder {
@@ -45,6 +48,11 @@ function channelStd(pixels: tf.Tensor4D, channels: readonly number[], planes: nu
   return tf.tidy(() => tf.moments(coefficientsOf(pixels, channels, planes), [0, 1, 2]).variance.sqrt().add(1e-3) as tf.Tensor1D);
 }
 
+/** Epochs for `count` public faces: the sample budget over the set, within 1..cfg.epochs. */
+export function decoderEpochs(cfg: DecoderConfig, count: number): number {
+  return Math.max(1, Math.min(cfg.epochs, Math.round(cfg.samples / Math.max(1, count))));
+}
+
 /** Trains on `faces`; returns null when stopped (cancel). */
 export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks): Promise<TrainedDecoder | null> {
   const data: TrainData = { pixels: faces.pixels, size: faces.size, channels: faces.channels, train: [], heldout: [], classes: 0 };
@@ -56,9 +64,10 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   const params = decoderParams({ inputs: view.kept.length, outputs: view.removed.length, width: cfg.width }, seed);
   const optimizer = tf.train.adam(cfg.lr);
   const steps = batchesPerEpoch(faces.count, cfg.batch);
-  const total = cfg.epochs * steps;
+  const epochs = decoderEpochs(cfg, faces.count);
+  const total = epochs * steps;
   let last = tf.scalar(0);
-  for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const order = new Rng(hashSeed(seed, epoch, 0xdec0)).shuffle(Array.from({ length: faces.count }, (_, i) => i));
     for (let s = 0; s < steps; s++) {
       if (hooks.shouldStop()) return cleanup();
@@ -80,7 +89,7 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   last.dispose();
   optimizer.dispose();
   weight.dispose();
-  return { params, view, inStd, outStd, finalLoss, epochs: cfg.epochs };
+  return { params, view, inStd, outStd, finalLoss, epochs };
 
   function cleanup(): null {
     last.dispose();
