@@ -22,7 +22,8 @@ Commands:
   compare --dataset D | --runs A,B,...
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
   serve [--port 0] [--host 127.0.0.1]
-  demo [--quick]
+  report (--dataset D | --runs A,B,...) --out FILE.html|FILE.pdf
+  demo [--quick] [--fresh]
 
 Global options:
   --data-dir DIR      where the studio keeps its data (else $VEIL_HOME, else the user-data folder)
@@ -62,6 +63,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   workers: { type: 'string' },
   'eval-fraction': { type: 'string' },
+  fresh: { type: 'boolean' },
   kind: { type: 'string' },
   targets: { type: 'string' },
   public: { type: 'string' },

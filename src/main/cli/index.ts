@@ -12,6 +12,7 @@ import { datasetsCommand } from './commands/datasets.ts';
 import { demoCommand } from './commands/demo.ts';
 import { benchCommand } from './commands/bench.ts';
 import { exportCommand } from './commands/export.ts';
+import { reportCommand } from './commands/report.ts';
 import { runsCommand } from './commands/runs.ts';
 import { trainCommand } from './commands/train.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   demo: demoCommand,
+  report: reportCommand,
   attack: attackCommand,
   compare: compareCommand,
 };
@@ -62,7 +64,7 @@ export async function runCli(argv: string[], out: Output = { json: false, stdout
       },
       call: async (method, request) => {
         const result = await ctx.backend().router.invoke(method, request, { signal: controller.signal });
-        if (!result.ok) throw new AppError(result.error.code, result.error.message);
+        if (!result.ok) throw AppError.from(result.error);
         return result.value as never;
       },
     };

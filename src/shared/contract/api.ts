@@ -65,6 +65,20 @@ export interface ExportResponse {
   manifest: string;
 }
 
+/** A written audit report (CLI.md `report`: `path, runs`). */
+export interface ReportResponse {
+  reportId: string;
+  /** absolute path of the written file */
+  path: string;
+  format: 'html' | 'pdf';
+  /** ids of the runs the report covers (the undefended reference included) */
+  runs: string[];
+}
+
+export interface ListReportsResponse {
+  reports: { id: string; path: string; runs: string[]; createdAt: string }[];
+}
+
 export interface ListAttacksResponse {
   attacks: AttackSummary[];
 }
@@ -85,6 +99,8 @@ export interface ApiMethods {
   'runs.train': { request: z.input<typeof s.runsTrain>; response: TrainResult };
   'runs.resume': { request: z.input<typeof s.runRef>; response: TrainResult };
   'exports.create': { request: z.input<typeof s.exportsCreate>; response: ExportResponse };
+  'reports.create': { request: z.input<typeof s.reportsCreate>; response: ReportResponse };
+  'reports.list': { request: z.input<typeof s.empty>; response: ListReportsResponse };
   'attacks.start': { request: z.input<typeof s.attacksStart>; response: AttackResult };
   'attacks.resume': { request: z.input<typeof s.attackRef>; response: AttackResult };
   'attacks.list': { request: z.input<typeof s.attacksList>; response: ListAttacksResponse };
@@ -113,6 +129,8 @@ export const requestSchemas = {
   'runs.train': s.runsTrain,
   'runs.resume': s.runRef,
   'exports.create': s.exportsCreate,
+  'reports.create': s.reportsCreate,
+  'reports.list': s.empty,
   'attacks.start': s.attacksStart,
   'attacks.resume': s.attackRef,
   'attacks.list': s.attacksList,

@@ -92,6 +92,22 @@ export const runsTrain = z
   })
   .strict();
 
+export const reportsCreate = z
+  .object({
+    /** the runs to report on (ids or names); the undefended reference is added when missing */
+    runs: z.array(ref).min(1).max(100).optional(),
+    /** or every finished run of this dataset */
+    dataset: ref.optional(),
+    /** the file to write, `.html` or `.pdf`; default: `reports/<dataset>-<time>.html` in the data directory */
+    out: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => /\.(html?|pdf)$/i.test(v), 'the report file must end in .html or .pdf')
+      .optional(),
+  })
+  .strict()
+  .refine((v) => Number(v.runs !== undefined) + Number(v.dataset !== undefined) === 1, 'give either runs or a dataset (one of the two)');
 /** `attacks.start` (CLI.md `attack`). */
 export const attacksStart = z
   .object({

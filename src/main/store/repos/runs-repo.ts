@@ -145,6 +145,12 @@ export class RunsRepo {
     return { ...toSummary(row), config: JSON.parse(row.config) };
   }
 
+  /** The finished run's stored result (the train response: accuracy, epochs, policy, epsilon), or null. */
+  result(ref: string): unknown {
+    const raw = this.row(ref).result;
+    return raw ? JSON.parse(raw) : null;
+  }
+
   private row(ref: string): RunRow {
     const row = this.db.prepare('SELECT * FROM runs WHERE id = ? OR name = ? ORDER BY created_at DESC LIMIT 1').get(ref, ref) as RunRow | undefined;
     if (!row) throw new AppError('NOT_FOUND', `No run "${ref}". List runs with \`veil runs list\`.`);
