@@ -46,7 +46,8 @@ export interface ExportOutput {
 }
 
 export const SHARD_SIZE = 1024;
-const CHUNK = 64;
+/** Samples per defence application (the reconstruction attack replays the export with it). */
+export const CHUNK = 64;
 
 async function put(dir: string, rel: string, bytes: Uint8Array, files: ExportOutput['files']): Promise<void> {
   await writeFile(join(dir, rel), bytes);
