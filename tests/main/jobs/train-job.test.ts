@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resumeTraining, startTraining } from '../../../src/main/jobs/train-job.ts';
 import type { TrainResult } from '../../../src/shared/domain/run.ts';
+import { loadCheckpoint } from '../../../src/main/engine/train/checkpoint.ts';
 import { tempBackend } from '../../helpers/temp.ts';
 
 describe('training runs as jobs', () => {
@@ -41,6 +42,15 @@ describe('training runs as jobs', () => {
     const detail = b.store.runs.detail(v.runId);
     expect(detail.metrics.find((m) => m.name === 'epsilon')!.points).toHaveLength(2);
     expect(detail.config).toMatchObject({ net: { norm: 'group' }, defence: { dp: { targetEpsilon: 50, norm: 'group' } } });
+  });
+
+  it('learns the channel selection with the masking network when asked, and freezes it with the run', async () => {
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, channelSelection: 'learned' });
+    if (!r.ok) throw new Error(r.error.message);
+    const ck = await loadCheckpoint(b.store.runs.checkpoint((r.value as TrainResult).runId)!.path);
+    expect(ck.manifest.config.defence.channelSelection).toBe('learned');
+    expect(ck.manifest.frontEnd!.kept).toHaveLength(36);
+    expect(ck.manifest.frontEnd!.gates).toHaveLength(64);
   });
 
   it('refuses both a noise multiplier and a target epsilon', async () => {
