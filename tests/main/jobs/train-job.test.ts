@@ -27,6 +27,27 @@ describe('training runs as jobs', () => {
     expect(detail.versions).toMatchObject({ tfjs: '4.22.0' });
   });
 
+  it('cancels a run through jobs.cancel (run `cancelled`, job `cancelled`) and resumes it to the end', async () => {
+    let jobId: string | null = null;
+    const stop = b.bus.subscribe((e) => {
+      if (e.event !== 'job.progress' || e.payload.kind !== 'train' || jobId || e.payload.done < 1) return;
+      jobId = e.payload.id;
+      void b.router.invoke('jobs.cancel', { jobId }).then((r) => expect(r).toEqual({ ok: true, value: { cancelled: true } }));
+    });
+    const trained = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 3, seed: 6, name: 'cancel-me' });
+    stop();
+    expect(trained).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
+    const run = b.store.runs.resolve('cancel-me');
+    expect(run.status).toBe('cancelled');
+    expect(b.store.runs.checkpoint(run.id)).not.toBeNull();
+    expect(b.jobs.list().find((j) => j.id === jobId)).toMatchObject({ kind: 'train', status: 'cancelled' });
+
+    const resumed = await b.router.invoke('runs.resume', { run: 'cancel-me' });
+    expect(resumed).toMatchObject({ ok: true, value: { runId: run.id, status: 'done', epochs: 3 } });
+    expect(b.store.runs.resolve(run.id).status).toBe('done');
+    expect(b.store.runs.detail(run.id).metrics.find((m) => m.name === 'loss')!.points.map((p) => p.epoch)).toEqual([0, 1, 2]);
+  });
+
   it('refuses to resume a finished run', async () => {
     const [run] = b.store.runs.list();
     await expect(b.jobs.run('train', 'again', (job) => resumeTraining(deps, run.id, job))).rejects.toMatchObject({ code: 'CONFLICT' });

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { hashSeed } from '../../../data/synth/random.ts';
 import { applyDefence, type DefenceModel, type SampleRecipe } from '../../defence/apply.ts';
 import { COEFFS } from '../../masking/dct.ts';
-import { CHUNK } from '../../export/masked-export.ts';
+import { DEFAULT_LAYOUT } from '../../export/masked-export.ts';
 import { coefficientsOf, reorderLeaked, type AttackerView } from './frequency.ts';
 
 /** The source a mixed sample is scored against: its largest weight (the first on ties). */
@@ -46,9 +46,10 @@ export async function leakedSet(model: DefenceModel, batch: (rows: readonly numb
   const source: number[] = [];
   let shape: [number, number, number] = [0, 0, 0];
   let form: Leaked['form'] = 'frequency';
-  for (let first = 0; first < rows.length; first += CHUNK) {
-    const px = batch(rows.slice(first, first + CHUNK));
-    const applied = applyDefence(model, px, labels.slice(first, first + CHUNK), { seed: hashSeed(model.config.seed, first, 0xe4) });
+  const chunk = DEFAULT_LAYOUT.chunk; // the export's chunks (its shards are whole multiples of them)
+  for (let first = 0; first < rows.length; first += chunk) {
+    const px = batch(rows.slice(first, first + chunk));
+    const applied = applyDefence(model, px, labels.slice(first, first + chunk), { seed: hashSeed(model.config.seed, first, 0xe4) });
     px.dispose();
     shape = applied.samples.shape.slice(1) as [number, number, number];
     form = applied.form;
