@@ -13,6 +13,7 @@ Commands:
   datasets import DIR --name N [--size 112] [--gray|--color] [--eval-fraction 0]
   datasets list | show D | delete D
   train --dataset D --defense none|ppfr-fd [--epochs N] [--profile quick|standard] [--name R]
+        [--backbone scratch|pretrained|NAME]   (pretrained: fine-tune the shipped mobileface backbone)
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
@@ -58,6 +59,7 @@ const OPTIONS = {
   force: { type: 'boolean' },
   workers: { type: 'string' },
   'eval-fraction': { type: 'string' },
+  backbone: { type: 'string' },
 } as const;
 
 export interface ParsedArgs {

@@ -34,6 +34,8 @@ export interface TrainRequest {
   backend: BackendName | null;
   /** gradient threads for a fresh run; default: up to 2, as the machine has cores */
   workers?: number;
+  /** for a fresh run: `scratch` (default), `pretrained` or a backbone name */
+  backbone?: string;
 }
 
 /** Export a run's masked training samples into a (staging) folder. */

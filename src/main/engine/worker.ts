@@ -17,6 +17,8 @@ import { availableParallelism } from 'node:os';
 import { DataParallel } from './parallel/data-parallel.ts';
 import { faceReplica } from './parallel/replica.ts';
 import { resolveConfig } from './train/config.ts';
+import { withChosenCrop } from './backbone/backbone-model.ts';
+import { imprintHead } from './backbone/imprint.ts';
 import { createFaceModel, disposeFaceModel } from './train/face-model.ts';
 import { train } from './train/trainer.ts';
 
@@ -32,7 +34,7 @@ async function run(req: TrainRequest): Promise<void> {
   const checkpoint = req.resume ? await loadCheckpoint(req.checkpointDir) : null;
   const config = checkpoint
     ? { ...checkpoint.manifest.config, backend }
-    : resolveConfig({
+    : withChosenCrop(resolveConfig({
         defense: req.defense,
         profile: req.profile,
         seed: req.seed,
@@ -40,10 +42,12 @@ async function run(req: TrainRequest): Promise<void> {
         epochs: req.epochs,
         input: { size: data.size, channels: data.channels, classes: data.classes },
         workers: req.workers ?? Math.min(2, availableParallelism()),
-      });
+        backbone: req.backbone,
+      }), data);
   const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
   const optimizer = tf.train.adam(config.lr);
   let start = { position: { epoch: 0, step: 0 } as Position, globalStep: 0 };
+  if (!checkpoint && config.backbone) await imprintHead(model, data);
   if (checkpoint) {
     await restoreInto(checkpoint, model.params, optimizer);
     start = { position: checkpoint.manifest.position, globalStep: checkpoint.manifest.globalStep };

@@ -3,6 +3,8 @@
  * run start, and saved with the run and every checkpoint. Profiles are presets of it.
  */
 import type { BackendName, Defense } from '../../../shared/domain/run.ts';
+import type { BackboneConfig } from '../backbone/adapter.ts';
+import { withBackbone } from '../backbone/backbone-model.ts';
 import { DEFAULT_FRONT_END, type FrontEndConfig } from '../masking/front-end.ts';
 import type { FrNetConfig } from '../models/fr-net.ts';
 import { HEAD_DEFAULTS, type HeadConfig } from '../models/heads.ts';
@@ -36,6 +38,8 @@ export interface TrainConfig {
   evalEvery: number;
   /** threads computing gradients (1, or 2 = data-parallel halves with ghost batch norm) */
   workers: number;
+  /** a pretrained backbone fine-tuned instead of the scratch FR network (null or absent: scratch) */
+  backbone?: BackboneConfig | null;
 }
 
 interface ProfilePreset {
@@ -65,6 +69,8 @@ export interface ResolveOptions {
   input: TrainConfig['input'];
   /** gradient threads; default 1 (the engine worker passes what the machine has, up to 2) */
   workers?: number;
+  /** `scratch` (default), `pretrained` or a backbone name (engine/backbone/registry.ts) */
+  backbone?: string;
 }
 
 /**
@@ -76,7 +82,7 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
   const preset = PROFILES[o.profile];
   const frequency = o.defense !== 'none';
   const epochs = o.epochs ?? (frequency ? preset.frequencyEpochs : preset.epochs);
-  return Object.freeze({
+  const base = Object.freeze({
     defense: o.defense,
     profile: o.profile,
     seed: o.seed,
@@ -101,5 +107,7 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
     input: o.input,
     evalEvery: 1,
     workers: o.workers ?? 1,
+    backbone: null,
   }) as TrainConfig;
+  return withBackbone(base, o.backbone, o.epochs);
 }
