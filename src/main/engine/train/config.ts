@@ -4,7 +4,6 @@
  */
 import type { BackendName, Defense } from '../../../shared/domain/run.ts';
 import type { BackboneConfig } from '../backbone/adapter.ts';
-import { withBackbone } from '../backbone/backbone-model.ts';
 import { DEFAULT_FRONT_END, type FrontEndConfig } from '../masking/front-end.ts';
 import type { FrNetConfig } from '../models/fr-net.ts';
 import { HEAD_DEFAULTS, type HeadConfig } from '../models/heads.ts';
@@ -38,7 +37,7 @@ export interface TrainConfig {
   evalEvery: number;
   /** threads computing gradients (1, or 2 = data-parallel halves with ghost batch norm) */
   workers: number;
-  /** a pretrained backbone fine-tuned instead of the scratch FR network (null or absent: scratch) */
+  /** a pretrained backbone fine-tuned instead of the scratch FR network (null or absent: scratch; set by engine/backbone's withBackbone) */
   backbone?: BackboneConfig | null;
 }
 
@@ -69,8 +68,6 @@ export interface ResolveOptions {
   input: TrainConfig['input'];
   /** gradient threads; default 1 (the engine worker passes what the machine has, up to 2) */
   workers?: number;
-  /** `scratch` (default), `pretrained` or a backbone name (engine/backbone/registry.ts) */
-  backbone?: string;
 }
 
 /**
@@ -82,7 +79,7 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
   const preset = PROFILES[o.profile];
   const frequency = o.defense !== 'none';
   const epochs = o.epochs ?? (frequency ? preset.frequencyEpochs : preset.epochs);
-  const base = Object.freeze({
+  return Object.freeze({
     defense: o.defense,
     profile: o.profile,
     seed: o.seed,
@@ -109,5 +106,4 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
     workers: o.workers ?? 1,
     backbone: null,
   }) as TrainConfig;
-  return withBackbone(base, o.backbone, o.epochs);
 }

