@@ -7,6 +7,7 @@
 import type { ErrorInfo } from '../../shared/contract/errors.ts';
 import type { Versions } from '../../shared/contract/api.ts';
 import type { BackendName, Defense } from '../../shared/domain/run.ts';
+import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
 import type { FrontEndState } from './masking/front-end.ts';
@@ -51,7 +52,11 @@ export interface ExportRequest {
   format: ExportFormat;
 }
 
-export type ToWorker = { type: 'train'; request: TrainRequest } | { type: 'export'; request: ExportRequest } | { type: 'cancel' };
+export type ToWorker =
+  | { type: 'train'; request: TrainRequest }
+  | { type: 'export'; request: ExportRequest }
+  | { type: 'attack'; request: AttackRequest }
+  | { type: 'cancel' };
 
 export type FromWorker =
   | { type: 'started'; config: TrainConfig; backend: BackendName; versions: Versions; resumedFrom: Position | null }
@@ -61,4 +66,7 @@ export type FromWorker =
   | { type: 'done'; status: 'done' | 'cancelled'; evaluation: Evaluation | null; seconds: number }
   | { type: 'export-progress'; done: number; total: number }
   | { type: 'exported'; output: ExportOutput; frontEnd: FrontEndState }
+  | { type: 'attack-started'; backend: BackendName; versions: Versions }
+  | { type: 'attack-progress'; phase: string; done: number; total: number }
+  | { type: 'attack-done'; output: AttackOutput; seconds: number }
   | { type: 'error'; error: ErrorInfo };

@@ -7,6 +7,7 @@ import { parentPort } from 'node:worker_threads';
 import { AppError, toErrorInfo } from '../../shared/contract/errors.ts';
 import { readPixelCache } from '../data/cache/pixel-cache.ts';
 import { selectBackend } from './backend/select-backend.ts';
+import { runAttack } from './attacks/attack-entry.ts';
 import { writeMaskedSet } from './export/masked-export.ts';
 import type { ExportRequest, FromWorker, ToWorker } from './protocol.ts';
 import { loadCheckpoint } from './train/checkpoint.ts';
@@ -32,6 +33,7 @@ port.on('message', (msg: ToWorker) => {
     cancelled = true;
     return;
   }
-  const work = msg.type === 'train' ? trainSession(msg.request, post, () => cancelled) : exportSet(msg.request);
+  const work =
+    msg.type === 'train' ? trainSession(msg.request, post, () => cancelled) : msg.type === 'attack' ? runAttack(msg.request, post, () => cancelled) : exportSet(msg.request);
   work.catch((err: unknown) => post({ type: 'error', error: toErrorInfo(err) }));
 });

@@ -6,10 +6,13 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
+import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
+import { attackHandlers } from './handlers/attacks.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
+import { reportHandlers } from './handlers/reports.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { Router } from './router.ts';
 
@@ -19,13 +22,16 @@ export interface Backend {
   bus: EventBus;
   jobs: JobRunner;
   router: Router;
+  /** prints a report page to PDF (headless Chromium by default; the Electron shell may pass printToPDF) */
+  printPdf: PdfPrinter;
   close(): void;
 }
 
-export function openBackend({ dataDir }: { dataDir: string }): Backend {
+export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?: PdfPrinter }): Backend {
   mkdirSync(dataDir, { recursive: true });
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
+  store.attacks.markInterrupted();
   const bus = new EventBus();
   const backend: Backend = {
     dataDir,
@@ -33,8 +39,9 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
     bus,
     jobs: new JobRunner(bus),
     router: null as unknown as Router,
+    printPdf: printPdf ?? chromiumPrinter(),
     close: () => store.close(),
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend) });
+  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...attackHandlers(backend), ...reportHandlers(backend) });
   return backend;
 }

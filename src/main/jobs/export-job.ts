@@ -35,6 +35,13 @@ async function isNonEmptyDir(path: string): Promise<boolean> {
   }
 }
 
+/** A file-system refusal (permissions, read-only or full disk) as an IO error that says what to do. */
+function cannotWrite(out: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!code || err instanceof AppError) return err as Error;
+  return new AppError('IO', `Cannot write the export to ${out} (${code}: ${(err as Error).message}). Choose a folder you can write to, with free space.`);
+}
+
 export async function exportMaskedSet(deps: { store: Store; dataDir: string }, req: ParsedRequestOf<'exports.create'>, ctx: JobContext): Promise<ExportResponse> {
   const run = deps.store.runs.resolve(req.run);
   if (run.status !== 'done') throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; export a finished run.`);
@@ -52,7 +59,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const { labels: privateLabels, classOf } = privateClasses(all);
   const items: ExportItem[] = rows.map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)!, identity: folderName(nameOf.get(r.label) ?? 'identity', classOf.get(r.label)!) }));
 
-  const stage = await stageDirectory(out);
+  const stage = await stageDirectory(out).catch((err: unknown) => {
+    throw cannotWrite(out, err);
+  });
   try {
     const result = await callEngine<Extract<FromWorker, { type: 'exported' }>>({
       request: {
@@ -93,7 +102,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
     const text = JSON.stringify(manifest, null, 2);
     await writeFile(join(stage.path, 'manifest.json'), text);
     ctx.throwIfCancelled();
-    await stage.commit();
+    await stage.commit().catch((err: unknown) => {
+      throw cannotWrite(out, err);
+    });
     deps.store.runs.addExport({
       id: `ex_${randomBytes(5).toString('hex')}`,
       runId: run.id,

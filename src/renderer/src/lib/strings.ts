@@ -12,6 +12,7 @@ export const t = {
     compare: 'Compare',
     export: 'Export',
   },
+  errorDetails: 'Details',
   noToken: 'This page needs the address printed by `veil serve` (it carries the access token). Open that URL.',
   datasets: {
     title: 'Datasets',

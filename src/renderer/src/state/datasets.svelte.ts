@@ -3,6 +3,7 @@
  * detail and thumbnails, and the create/import/delete actions. Views read it; only it calls the API.
  */
 import type { RequestOf, VeilApi } from '../../../shared/contract/api.ts';
+import type { ErrorDetails } from '../../../shared/contract/errors.ts';
 import type { DatasetDetail, DatasetSummary, ImageInfo } from '../../../shared/domain/dataset.ts';
 
 export class DatasetsState {
@@ -11,6 +12,8 @@ export class DatasetsState {
   selected = $state<DatasetDetail | null>(null);
   images = $state<ImageInfo[]>([]);
   error = $state<string | null>(null);
+  /** the report behind the last failed create/import, listed under `error` */
+  errorDetails = $state<ErrorDetails | null>(null);
   busy = $state(false);
   private readonly api: VeilApi;
 
@@ -57,10 +60,14 @@ export class DatasetsState {
   private async create(call: () => ReturnType<VeilApi['invoke']>): Promise<void> {
     this.busy = true;
     this.error = null;
+    this.errorDetails = null;
     try {
       const r = await call();
-      if (!r.ok) this.error = r.error.code === 'CANCELLED' ? null : r.error.message;
-      else await this.select((r.value as DatasetSummary).id);
+      if (!r.ok) {
+        const cancelled = r.error.code === 'CANCELLED';
+        this.error = cancelled ? null : r.error.message;
+        this.errorDetails = cancelled ? null : (r.error.details ?? null);
+      } else await this.select((r.value as DatasetSummary).id);
       await this.refresh();
     } finally {
       this.busy = false;
