@@ -9,7 +9,7 @@ import type { FrontEndState } from '../masking/front-end.ts';
 import type { Ctx } from '../models/layers.ts';
 import { Params } from '../models/params.ts';
 import type { Profile, TrainConfig } from '../train/config.ts';
-import { batchTensor, type TrainData } from '../train/data.ts';
+import { batchesPerEpoch, batchTensor, type TrainData } from '../train/data.ts';
 import { backboneInput, cropForBackbone, type BackboneConfig } from './adapter.ts';
 import { graphNetForward, graphNetParams } from './graph-net.ts';
 import { BACKBONES, loadBackbone, resolveBackboneName } from './registry.ts';
@@ -18,11 +18,13 @@ import { BACKBONES, loadBackbone, resolveBackboneName } from './registry.ts';
  * Fine-tuning presets [ours]: the quick profile trains only the last stages for a few epochs;
  * the standard profile fine-tunes all layers. A pretrained network needs a far smaller learning
  * rate and fewer epochs than training from scratch; frequency inputs (the inverse DCT of the
- * kept channels looks nothing like a photograph) get more epochs to adapt.
+ * kept channels looks nothing like a photograph) get more epochs to adapt. Small datasets get at
+ * least `minSteps` optimizer steps (ORL's 240 training images make 7 steps an epoch: after 5
+ * epochs its training loss was still falling fast, 3.7 -> 1.2).
  */
-const PRESETS: Record<Profile, { epochs: number; frequencyEpochs: number; lr: number; fineTune: BackboneConfig['fineTune'] }> = {
-  quick: { epochs: 2, frequencyEpochs: 3, lr: 5e-4, fineTune: 'last' },
-  standard: { epochs: 5, frequencyEpochs: 6, lr: 3e-4, fineTune: 'all' },
+const PRESETS: Record<Profile, { epochs: number; frequencyEpochs: number; minSteps: number; lr: number; fineTune: BackboneConfig['fineTune'] }> = {
+  quick: { epochs: 2, frequencyEpochs: 3, minSteps: 0, lr: 5e-4, fineTune: 'last' },
+  standard: { epochs: 5, frequencyEpochs: 6, minSteps: 130, lr: 3e-4, fineTune: 'all' },
 };
 
 /** The config with the chosen backbone (`scratch` or absent: unchanged). The crop is chosen later (0 until then). */
@@ -104,8 +106,13 @@ export function chooseCrop(cfg: BackboneConfig, data: TrainData): number {
   return best.crop;
 }
 
-/** The config with its crop chosen (configs without a backbone, or with a crop already, unchanged). */
-export function withChosenCrop(config: TrainConfig, data: TrainData): TrainConfig {
+/**
+ * The config finished on the run's data: its crop chosen, and (unless the epochs were given) at
+ * least the profile's minimum number of optimizer steps. Configs without a backbone, unchanged.
+ */
+export function withChosenCrop(config: TrainConfig, data: TrainData, explicitEpochs?: number): TrainConfig {
   if (!config.backbone || config.backbone.crop > 0) return config;
-  return Object.freeze({ ...config, backbone: { ...config.backbone, crop: chooseCrop(config.backbone, data) } });
+  const steps = batchesPerEpoch(data.train.length, config.batch);
+  const epochs = explicitEpochs ?? Math.max(config.epochs, Math.ceil(PRESETS[config.profile].minSteps / Math.max(1, steps)));
+  return Object.freeze({ ...config, epochs, backbone: { ...config.backbone, crop: chooseCrop(config.backbone, data) } });
 }

@@ -35,7 +35,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
         epochs: req.epochs,
         input: { size: data.size, channels: data.channels, classes: data.classes },
         workers: req.workers ?? Math.min(2, availableParallelism()),
-      }), req.backbone, req.epochs), data);
+      }), req.backbone, req.epochs), data, req.epochs);
   const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
   const optimizer = tf.train.adam(config.lr);
   let start: Resume | undefined;
