@@ -36,14 +36,14 @@ export function modelInput(model: FaceModel, pixels: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => (model.frontEnd ? applyFrontEnd(pixels, model.frontEnd) : (pixels.sub(127.5).div(128) as tf.Tensor4D)));
 }
 
-/** Embeddings for a network input (`modelInput`'s output, possibly mixed): the scratch FR network or the pretrained backbone. */
-export function networkForward(model: FaceModel, ctx: Ctx, input: tf.Tensor4D): tf.Tensor2D {
-  const bb = model.config.backbone;
-  return bb ? backboneForward(ctx, bb, model.frontEnd, input) : frNetForward(ctx, model.config.net, input);
+export function embed(model: FaceModel, ctx: Ctx, pixels: tf.Tensor4D): tf.Tensor2D {
+  return embedInput(model, ctx, modelInput(model, pixels));
 }
 
-export function embed(model: FaceModel, ctx: Ctx, pixels: tf.Tensor4D): tf.Tensor2D {
-  return networkForward(model, ctx, modelInput(model, pixels));
+/** Embeddings of network inputs (`modelInput`'s output, possibly mixed): the scratch FR network or the pretrained backbone. */
+export function embedInput(model: FaceModel, ctx: Ctx, input: tf.Tensor4D): tf.Tensor2D {
+  const bb = model.config.backbone;
+  return bb ? backboneForward(ctx, bb, model.frontEnd, input) : frNetForward(ctx, model.config.net, input);
 }
 
 export function disposeFaceModel(model: FaceModel): void {
