@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
+import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
 import { openStore, type Store } from '../store/store.ts';
@@ -32,6 +33,7 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
   store.attacks.markInterrupted();
+  recoverCommittedFolders(store);
   const bus = new EventBus();
   const backend: Backend = {
     dataDir,
