@@ -5,7 +5,7 @@
 import type { AttackResult, DefenceEntry, ReportData } from '../model.ts';
 import { attackName, peopleRecognised } from '../verdict.ts';
 import { esc, html, MISSING, num, pct, pctSpread, spread } from './format.ts';
-import { scatterSvg, type ScatterPoint } from './scatter.ts';
+import { paretoFront, scatterSvg, type ScatterPoint } from './scatter.ts';
 import { referenceOf, section } from './sections.ts';
 
 function scorePp(d: DefenceEntry): string {
@@ -70,6 +70,12 @@ export function attacksSection(data: ReportData): string {
   );
 }
 
+function legend(points: ScatterPoint[]): string {
+  const front = paretoFront(points);
+  const items = points.map((p, i) => `<li value="${i + 1}"><b>${esc(p.label)}</b>: ${pct(p.accuracy)} identification, Score_pp ${p.privacy.toFixed(3)}${p.partial ? ' (partial)' : ''}${front.includes(p) ? ', on the Pareto front' : ''}</li>`);
+  return `<ol class="legend">${items.join('')}</ol>`;
+}
+
 export function scatterSection(data: ReportData): string {
   const points: ScatterPoint[] = data.defences
     .filter((d) => d.accuracy && d.scorePp !== null)
@@ -78,7 +84,8 @@ export function scatterSection(data: ReportData): string {
     points.length === 0
       ? '<p class="missing">No model has a privacy score yet (Score_pp needs at least one measured S score), so the scatter cannot be drawn.</p>'
       : html([
-          `<figure>${scatterSvg(points)}<figcaption>One point per trained model. The line joins the Pareto front: the models no other model beats on both privacy and accuracy. A star marks a partial Score_pp.</figcaption></figure>`,
+          `<figure>${scatterSvg(points)}<figcaption>One point per trained model, numbered as below. The line joins the Pareto front: the models no other model beats on both privacy and accuracy (green points).</figcaption></figure>`,
+          legend(points),
         ]);
   return section('scatter', 'Privacy against accuracy', body);
 }
