@@ -61,7 +61,8 @@ export function attacksSection(data: ReportData): string {
       const key = own?.keyKnown === false ? ' <small>(key withheld)</small>' : '';
       return `<tr><td>${esc(d.label)}${key}</td>${attackCells(own, data.privateIdentities)}<td>${d.defense === 'none' ? '<small>this is the reference</small>' : base ? pct(base.acc1) : MISSING}</td></tr>`;
     });
-    return `<h3>${esc(attackName(kind))}</h3><table class="numbers"><thead><tr><th>defence</th><th>people recognised</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    const profiles = [...new Set(data.defences.flatMap((d) => d.attacks.filter((a) => a.kind === kind && a.profile).map((a) => a.profile!)))];
+    return `<h3>${esc(attackName(kind))}${profiles.length ? ` <small>(attack profile: ${esc(profiles.join(', '))}${profiles.includes('quick') ? '; a weaker, faster attack than the standard one' : ''})</small>` : ''}</h3><table class="numbers"><thead><tr><th>defence</th><th>people recognised</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   });
   return section(
     'attacks',
