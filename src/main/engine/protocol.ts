@@ -9,6 +9,8 @@ import type { Versions } from '../../shared/contract/api.ts';
 import type { BackendName, Defense } from '../../shared/domain/run.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
+import type { LabRequest } from './lab/lab-service.ts';
+import type { LabOutput } from './lab/preview.ts';
 import type { FrontEndState } from './masking/front-end.ts';
 import type { Position } from './train/checkpoint.ts';
 import type { Profile, TrainConfig } from './train/config.ts';
@@ -49,7 +51,12 @@ export interface ExportRequest {
   format: ExportFormat;
 }
 
-export type ToWorker = { type: 'train'; request: TrainRequest } | { type: 'export'; request: ExportRequest } | { type: 'cancel' };
+export type ToWorker =
+  | { type: 'train'; request: TrainRequest }
+  | { type: 'export'; request: ExportRequest }
+  | { type: 'cancel' }
+  /** Defence Lab pictures; a lab worker serves many, each answered by its id */
+  | { type: 'lab'; id: number; request: LabRequest };
 
 export type FromWorker =
   | { type: 'started'; config: TrainConfig; backend: BackendName; versions: Versions; resumedFrom: Position | null }
@@ -59,4 +66,6 @@ export type FromWorker =
   | { type: 'done'; status: 'done' | 'cancelled'; evaluation: Evaluation | null; seconds: number }
   | { type: 'export-progress'; done: number; total: number }
   | { type: 'exported'; output: ExportOutput; frontEnd: FrontEndState }
-  | { type: 'error'; error: ErrorInfo };
+  | { type: 'error'; error: ErrorInfo }
+  | { type: 'lab-result'; id: number; output: LabOutput }
+  | { type: 'lab-error'; id: number; error: ErrorInfo };

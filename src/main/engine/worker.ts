@@ -10,6 +10,7 @@ import { readPixelCache } from '../data/cache/pixel-cache.ts';
 import { versions } from '../platform/versions.ts';
 import { selectBackend } from './backend/select-backend.ts';
 import { evaluate } from './eval/evaluate.ts';
+import { labPreview } from './lab/lab-service.ts';
 import { writeMaskedSet } from './export/masked-export.ts';
 import type { ExportRequest, FromWorker, ToWorker, TrainRequest } from './protocol.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Position } from './train/checkpoint.ts';
@@ -86,6 +87,14 @@ async function exportSet(req: ExportRequest): Promise<void> {
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {
     cancelled = true;
+    return;
+  }
+  if (msg.type === 'lab') {
+    const { id } = msg;
+    labPreview(msg.request).then(
+      (output) => post({ type: 'lab-result', id, output }),
+      (err: unknown) => post({ type: 'lab-error', id, error: toErrorInfo(err) }),
+    );
     return;
   }
   const work = msg.type === 'train' ? run(msg.request) : exportSet(msg.request);

@@ -6,10 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
+import { LabEngine } from '../jobs/lab-engine.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
+import { labHandlers } from './handlers/lab.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { Router } from './router.ts';
 
@@ -18,6 +20,8 @@ export interface Backend {
   store: Store;
   bus: EventBus;
   jobs: JobRunner;
+  /** the Defence Lab's long-lived engine worker (started on first use) */
+  lab: LabEngine;
   router: Router;
   close(): void;
 }
@@ -27,14 +31,19 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
   const bus = new EventBus();
+  const lab = new LabEngine();
   const backend: Backend = {
     dataDir,
     store,
     bus,
     jobs: new JobRunner(bus),
+    lab,
     router: null as unknown as Router,
-    close: () => store.close(),
+    close: () => {
+      lab.close();
+      store.close();
+    },
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend) });
+  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...labHandlers(backend) });
   return backend;
 }

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { DatasetDetail, DatasetSummary, ImageInfo } from '../domain/dataset.ts';
 import type { JobInfo } from '../domain/job.ts';
+import type { LabPreviewResponse } from '../domain/lab.ts';
 import type { BackendName, RunDetail, RunSummary, TrainResult } from '../domain/run.ts';
 import type { Result } from './errors.ts';
 import type { EventMap, EventName } from './events.ts';
@@ -80,6 +81,9 @@ export interface ApiMethods {
   'runs.train': { request: z.input<typeof s.runsTrain>; response: TrainResult };
   'runs.resume': { request: z.input<typeof s.runRef>; response: TrainResult };
   'exports.create': { request: z.input<typeof s.exportsCreate>; response: ExportResponse };
+  'runs.update': { request: z.input<typeof s.runsUpdate>; response: RunDetail };
+  'runs.delete': { request: z.input<typeof s.runRef>; response: { deleted: string } };
+  'lab.preview': { request: z.input<typeof s.labPreview>; response: LabPreviewResponse };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -102,6 +106,9 @@ export const requestSchemas = {
   'runs.train': s.runsTrain,
   'runs.resume': s.runRef,
   'exports.create': s.exportsCreate,
+  'runs.update': s.runsUpdate,
+  'runs.delete': s.runRef,
+  'lab.preview': s.labPreview,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 /** The parsed (defaults applied) request a handler receives. */

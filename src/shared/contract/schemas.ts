@@ -90,3 +90,29 @@ export const runsTrain = z
     backend: z.enum(BACKENDS).optional(),
   })
   .strict();
+
+/** Tags and notes of a run (saved in SQLite); omitted fields are left as they are. */
+export const runsUpdate = z
+  .object({
+    run: ref,
+    tags: z.array(z.string().trim().min(1, 'tags may not be empty').max(40, 'tags are at most 40 characters')).max(20, 'at most 20 tags').optional(),
+    notes: z.string().max(10_000, 'notes are at most 10,000 characters').optional(),
+  })
+  .strict();
+
+/** Defence Lab pictures for one dataset image (DESIGN.md 5.1-5.2). */
+export const labPreview = z
+  .object({
+    dataset: ref,
+    /** dataset image id (from `datasets.images`); default: the dataset's first training image */
+    image: z.number().int().min(0).optional(),
+    /** frequency channels kept per plane (PPFR-FD keeps 36 of 64) */
+    keep: z.number().int().min(1).max(63).default(36),
+    /** the k whose sources are listed first in the response (all of 2..6 are computed) */
+    k: z.number().int().min(2).max(6).default(4),
+    /** use this run's frozen front end (kept channels, learned gates) instead of selecting by energy */
+    run: ref.optional(),
+    /** seed of the partner and weight draws */
+    seed: seed.default(1),
+  })
+  .strict();

@@ -175,6 +175,17 @@ export class RunsRepo {
     };
   }
 
+  /** Saves a run's tags and/or notes (an omitted field stays as it is). */
+  update(id: string, change: { tags?: string[]; notes?: string }): void {
+    if (change.tags) this.db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify([...new Set(change.tags)]), id);
+    if (change.notes !== undefined) this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(change.notes, id);
+  }
+
+  /** Deletes a run with its metrics, checkpoints and attacks (its exports stay, without the link). */
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
+  }
+
   /**
    * A run still `running` or `queued` whose owning process is gone had its worker die: mark it
    * interrupted (resumable). Runs owned by a live process (another CLI, `veil serve`) are left alone.

@@ -1,0 +1,20 @@
+/**
+ * The studio's state classes, created once over the one API seam and handed to the views.
+ */
+import type { VeilApi } from '../../../shared/contract/api.ts';
+import { DatasetsState } from './datasets.svelte.ts';
+import { JobsState } from './jobs.svelte.ts';
+import { LabState } from './lab.svelte.ts';
+import { RunsState } from './runs.svelte.ts';
+
+export interface Studio {
+  api: VeilApi;
+  datasets: DatasetsState;
+  jobs: JobsState;
+  runs: RunsState;
+  lab: LabState;
+}
+
+export function createStudio(api: VeilApi): Studio {
+  return { api, datasets: new DatasetsState(api), jobs: new JobsState(api), runs: new RunsState(api), lab: new LabState(api) };
+}
