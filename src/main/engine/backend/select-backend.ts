@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName } from '../../../shared/domain/run.ts';
+import { registerWasmDepthwiseKernels } from './wasm-depthwise.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
 import { enableWasmRevectorize } from './wasm-revectorize.ts';
 
@@ -30,6 +31,7 @@ async function tryWasm(): Promise<boolean> {
     await import('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend('wasm'))) return false;
     registerWasmKernels();
+    registerWasmDepthwiseKernels();
     return true;
   } catch {
     return false;
