@@ -58,6 +58,8 @@ export const datasetsImages = z
     dataset: ref,
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(500).default(60),
+    /** only this identity's images (its label); `total` then counts that identity's images */
+    label: z.number().int().min(0).optional(),
   })
   .strict();
 

@@ -38,6 +38,7 @@ export const t = {
     importReport: (name: string, images: number, skipped: number, dups: number) =>
       `Imported "${name}": ${images} images kept, ${skipped} file(s) skipped, ${dups} duplicate(s).`,
     preview: 'Images',
+    pick: 'Pick a dataset to see its splits, identities and images.',
     identitiesTitle: 'Identities',
     allImages: 'All images',
     identityView: (name: string, n: number) => `${name} · ${n} images`,
