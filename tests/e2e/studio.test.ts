@@ -117,8 +117,21 @@ describe('the studio views in Chromium', () => {
     expect(apiCalls.slice(before).map((c) => c.method)).toEqual([]);
   });
 
+  it('exports the run’s masked training set and shows where it went and what the manifest says', async () => {
+    await nav('Export');
+    const form = page.getByRole('form', { name: 'Export a masked training set' });
+    await form.getByRole('combobox').first().selectOption({ label: 'live-run (ppfr-fd)' });
+    await form.getByRole('button', { name: 'Export' }).click();
+    const result = page.getByRole('region', { name: 'Export written' });
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toMatch(/exports\/live-run-imagefolder[\s\S]*manifest\.json[\s\S]*\d+ \(imagefolder\)/);
+    const row = page.getByRole('row', { name: /live-run/ });
+    expect(await row.textContent()).toMatch(/faces · ppfr-fd · seed 1 · 36 channels kept/);
+    await snap('view-export');
+  });
+
   it('walks the remaining sections', async () => {
-    for (const section of ['Attacks', 'Compare', 'Export']) {
+    for (const section of ['Attacks', 'Compare']) {
       await nav(section);
       await snap(`view-${section.toLowerCase()}`);
     }

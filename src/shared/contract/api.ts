@@ -65,6 +65,34 @@ export interface ExportResponse {
   manifest: string;
 }
 
+/** One masked training-set export as listed, with what its manifest says. */
+export interface ExportSummary {
+  id: string;
+  /** the run it was written from; null when that run was deleted since */
+  runId: string | null;
+  runName: string | null;
+  path: string;
+  format: 'imagefolder' | 'tensor';
+  samples: number;
+  createdAt: string;
+  /** from the export's manifest.json; null when the folder or manifest is gone */
+  manifest: {
+    dataset: string;
+    defense: string;
+    seed: number;
+    keptChannels: number;
+    planes: number;
+    keyFingerprint: string;
+    policyVersion: string | null;
+    identities: number;
+    files: number;
+  } | null;
+}
+
+export interface ListExportsResponse {
+  exports: ExportSummary[];
+}
+
 /** The contract: each method's request (after defaults) and response. */
 export interface ApiMethods {
   'app.info': { request: z.input<typeof s.empty>; response: AppInfoResponse };
@@ -84,6 +112,7 @@ export interface ApiMethods {
   'runs.update': { request: z.input<typeof s.runsUpdate>; response: RunDetail };
   'runs.delete': { request: z.input<typeof s.runRef>; response: { deleted: string } };
   'lab.preview': { request: z.input<typeof s.labPreview>; response: LabPreviewResponse };
+  'exports.list': { request: z.input<typeof s.empty>; response: ListExportsResponse };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -109,6 +138,7 @@ export const requestSchemas = {
   'runs.update': s.runsUpdate,
   'runs.delete': s.runRef,
   'lab.preview': s.labPreview,
+  'exports.list': s.empty,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 /** The parsed (defaults applied) request a handler receives. */

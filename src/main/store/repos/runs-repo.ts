@@ -130,6 +130,16 @@ export class RunsRepo {
       .run(e.id, e.runId, e.datasetId, e.path, e.format, e.samples, e.manifestHash, e.createdAt);
   }
 
+  /** Every export, newest first, with its run's name (null once the run is deleted). */
+  exports(): { id: string; runId: string | null; runName: string | null; path: string; format: 'imagefolder' | 'tensor'; samples: number; createdAt: string }[] {
+    return this.db
+      .prepare(
+        `SELECT e.id, e.run_id AS runId, r.name AS runName, e.path, e.format, e.samples, e.created_at AS createdAt
+         FROM exports e LEFT JOIN runs r ON r.id = e.run_id ORDER BY e.created_at DESC`,
+      )
+      .all() as ReturnType<RunsRepo['exports']>;
+  }
+
   checkpoint(id: string): { epoch: number; step: number; path: string } | null {
     return (this.db.prepare('SELECT epoch, step, path FROM checkpoints WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(id) as { epoch: number; step: number; path: string } | undefined) ?? null;
   }

@@ -3,6 +3,7 @@
  */
 import type { VeilApi } from '../../../shared/contract/api.ts';
 import { DatasetsState } from './datasets.svelte.ts';
+import { ExportsState } from './exports.svelte.ts';
 import { JobsState } from './jobs.svelte.ts';
 import { LabState } from './lab.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
@@ -13,8 +14,9 @@ export interface Studio {
   jobs: JobsState;
   runs: RunsState;
   lab: LabState;
+  exports: ExportsState;
 }
 
 export function createStudio(api: VeilApi): Studio {
-  return { api, datasets: new DatasetsState(api), jobs: new JobsState(api), runs: new RunsState(api), lab: new LabState(api) };
+  return { api, datasets: new DatasetsState(api), jobs: new JobsState(api), runs: new RunsState(api), lab: new LabState(api), exports: new ExportsState(api) };
 }
