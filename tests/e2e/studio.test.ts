@@ -130,8 +130,34 @@ describe('the studio views in Chromium', () => {
     await snap('view-export');
   });
 
+  it('compares runs: filters, sorting and a config diff showing only the differences', async () => {
+    const res = await fetch(`${served.origin}/api/runs.train`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'baseline-run' }),
+    });
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
+    await nav('Compare');
+    const table = page.getByRole('table', { name: 'Runs' });
+    await table.getByRole('row', { name: /baseline-run/ }).waitFor();
+    await page.getByRole('form', { name: 'Filters' }).getByRole('combobox').nth(1).selectOption('ppfr-fd');
+    await expect.poll(() => table.getByRole('row').count()).toBe(2);
+    await page.getByRole('form', { name: 'Filters' }).getByRole('combobox').nth(1).selectOption('');
+    await page.getByRole('checkbox', { name: /live-run/ }).check();
+    await page.getByRole('checkbox', { name: /baseline-run/ }).check();
+    const diff = page.getByRole('region', { name: 'Config diff' });
+    await diff.waitFor();
+    const rows = diff.getByRole('row');
+    await expect.poll(() => diff.textContent()).toMatch(/config\.defense\s*"ppfr-fd"\s*"none"/);
+    const onlyDiffs = await rows.count();
+    await diff.getByLabel('Only differences').uncheck();
+    expect(await rows.count()).toBeGreaterThan(onlyDiffs);
+    await diff.getByLabel('Only differences').check();
+    await snap('view-compare');
+  });
+
   it('walks the remaining sections', async () => {
-    for (const section of ['Attacks', 'Compare']) {
+    for (const section of ['Attacks']) {
       await nav(section);
       await snap(`view-${section.toLowerCase()}`);
     }

@@ -4,6 +4,7 @@
 import type { VeilApi } from '../../../shared/contract/api.ts';
 import { DatasetsState } from './datasets.svelte.ts';
 import { ExportsState } from './exports.svelte.ts';
+import { CompareState } from './compare.svelte.ts';
 import { JobsState } from './jobs.svelte.ts';
 import { LabState } from './lab.svelte.ts';
 import { RunsState } from './runs.svelte.ts';
@@ -15,8 +16,10 @@ export interface Studio {
   runs: RunsState;
   lab: LabState;
   exports: ExportsState;
+  compare: CompareState;
 }
 
 export function createStudio(api: VeilApi): Studio {
-  return { api, datasets: new DatasetsState(api), jobs: new JobsState(api), runs: new RunsState(api), lab: new LabState(api), exports: new ExportsState(api) };
+  const runs = new RunsState(api);
+  return { api, datasets: new DatasetsState(api), jobs: new JobsState(api), runs, lab: new LabState(api), exports: new ExportsState(api), compare: new CompareState(api, runs) };
 }
