@@ -57,6 +57,33 @@ module.exports = {
       to: { path: '^src/main/(cli|app)/' },
     },
     {
+      name: 'report-sits-above-jobs',
+      comment: 'The report (src/main/report) reads the store and calls the engine through jobs; ipc and the CLI call it. Nothing below imports it.',
+      severity: 'error',
+      from: { path: '^src/main/(store|data|engine|jobs|platform)/' },
+      to: { path: '^src/main/report/' },
+    },
+    {
+      name: 'report-below-ipc',
+      severity: 'error',
+      from: { path: '^src/main/report/' },
+      to: { path: '^src/main/(ipc|cli|app)/' },
+    },
+    {
+      name: 'report-reaches-the-engine-through-jobs',
+      comment: 'The report may name engine message types, never run engine code in the main process.',
+      severity: 'error',
+      from: { path: '^src/main/report/' },
+      to: { path: '^src/main/engine/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'report-html-is-pure',
+      comment: 'HTML generation and the verdict rule are pure: data in, string out (no I/O, nothing but shared types and each other).',
+      severity: 'error',
+      from: { path: '^src/main/report/(render/|model\\.ts$|verdict\\.ts$)' },
+      to: { pathNot: ['^src/main/report/(render/|model\\.ts$|verdict\\.ts$)', '^src/shared/'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -16,9 +16,14 @@ Commands:
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
+  attack --run R --kind reconstruction|whitebox|blackbox [--targets N] [--public D] [--public-faces N]
+         [--key known|unknown] [--judge pretrained|trained] [--profile quick|standard]
+  attack --resume ID | attack list [--run R] | attack show ID
+  compare --dataset D | --runs A,B,...
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
   serve [--port 0] [--host 127.0.0.1]
-  demo [--quick]
+  report (--dataset D | --runs A,B,...) --out FILE.html|FILE.pdf
+  demo [--quick] [--fresh]
 
 Global options:
   --data-dir DIR      where the studio keeps its data (else $VEIL_HOME, else the user-data folder)
@@ -58,6 +63,14 @@ const OPTIONS = {
   force: { type: 'boolean' },
   workers: { type: 'string' },
   'eval-fraction': { type: 'string' },
+  fresh: { type: 'boolean' },
+  kind: { type: 'string' },
+  targets: { type: 'string' },
+  public: { type: 'string' },
+  'public-faces': { type: 'string' },
+  key: { type: 'string' },
+  judge: { type: 'string' },
+  runs: { type: 'string' },
 } as const;
 
 export interface ParsedArgs {

@@ -6,10 +6,13 @@ import { AppError, toErrorInfo } from '../../shared/contract/errors.ts';
 import { openBackend, type Backend } from '../ipc/backend.ts';
 import { resolveDataDir } from '../platform/data-dir.ts';
 import { parseCli, USAGE } from './args.ts';
+import { attackCommand } from './commands/attack.ts';
+import { compareCommand } from './commands/compare.ts';
 import { datasetsCommand } from './commands/datasets.ts';
 import { demoCommand } from './commands/demo.ts';
 import { benchCommand } from './commands/bench.ts';
 import { exportCommand } from './commands/export.ts';
+import { reportCommand } from './commands/report.ts';
 import { runsCommand } from './commands/runs.ts';
 import { trainCommand } from './commands/train.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -24,6 +27,9 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   serve: serveCommand,
   demo: demoCommand,
+  report: reportCommand,
+  attack: attackCommand,
+  compare: compareCommand,
 };
 
 export async function runCli(argv: string[], out: Output = { json: false, stdout: process.stdout, stderr: process.stderr }): Promise<number> {

@@ -7,6 +7,7 @@
 import type { ErrorInfo } from '../../shared/contract/errors.ts';
 import type { Versions } from '../../shared/contract/api.ts';
 import type { BackendName, Defense } from '../../shared/domain/run.ts';
+import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
 import type { LabRequest } from './lab/lab-service.ts';
@@ -54,6 +55,7 @@ export interface ExportRequest {
 export type ToWorker =
   | { type: 'train'; request: TrainRequest }
   | { type: 'export'; request: ExportRequest }
+  | { type: 'attack'; request: AttackRequest }
   | { type: 'cancel' }
   /** Defence Lab pictures; a lab worker serves many, each answered by its id */
   | { type: 'lab'; id: number; request: LabRequest };
@@ -66,6 +68,9 @@ export type FromWorker =
   | { type: 'done'; status: 'done' | 'cancelled'; evaluation: Evaluation | null; seconds: number }
   | { type: 'export-progress'; done: number; total: number }
   | { type: 'exported'; output: ExportOutput; frontEnd: FrontEndState }
+  | { type: 'attack-started'; backend: BackendName; versions: Versions }
+  | { type: 'attack-progress'; phase: string; done: number; total: number }
+  | { type: 'attack-done'; output: AttackOutput; seconds: number }
   | { type: 'error'; error: ErrorInfo }
   | { type: 'lab-result'; id: number; output: LabOutput }
   | { type: 'lab-error'; id: number; error: ErrorInfo };

@@ -7,11 +7,14 @@ import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { LabEngine } from '../jobs/lab-engine.ts';
+import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
+import { attackHandlers } from './handlers/attacks.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
 import { labHandlers } from './handlers/lab.ts';
+import { reportHandlers } from './handlers/reports.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { Router } from './router.ts';
 
@@ -23,13 +26,16 @@ export interface Backend {
   /** the Defence Lab's long-lived engine worker (started on first use) */
   lab: LabEngine;
   router: Router;
+  /** prints a report page to PDF (headless Chromium by default; the Electron shell may pass printToPDF) */
+  printPdf: PdfPrinter;
   close(): void;
 }
 
-export function openBackend({ dataDir }: { dataDir: string }): Backend {
+export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?: PdfPrinter }): Backend {
   mkdirSync(dataDir, { recursive: true });
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
+  store.attacks.markInterrupted();
   const bus = new EventBus();
   const lab = new LabEngine();
   const backend: Backend = {
@@ -39,11 +45,20 @@ export function openBackend({ dataDir }: { dataDir: string }): Backend {
     jobs: new JobRunner(bus),
     lab,
     router: null as unknown as Router,
+    printPdf: printPdf ?? chromiumPrinter(),
     close: () => {
       lab.close();
       store.close();
     },
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...labHandlers(backend) });
+  backend.router = new Router({
+    ...appHandlers(backend),
+    ...datasetHandlers(backend),
+    ...runHandlers(backend),
+    ...exportHandlers(backend),
+    ...attackHandlers(backend),
+    ...reportHandlers(backend),
+    ...labHandlers(backend),
+  });
   return backend;
 }

@@ -4,6 +4,7 @@
  * through one router over this map; `VeilApi` is what the renderer's single API seam implements.
  */
 import type { z } from 'zod';
+import type { AttackDetail, AttackResult, AttackSummary, CompareResponse } from '../domain/attack.ts';
 import type { DatasetDetail, DatasetSummary, ImageInfo } from '../domain/dataset.ts';
 import type { JobInfo } from '../domain/job.ts';
 import type { LabPreviewResponse } from '../domain/lab.ts';
@@ -93,6 +94,24 @@ export interface ListExportsResponse {
   exports: ExportSummary[];
 }
 
+/** A written audit report (CLI.md `report`: `path, runs`). */
+export interface ReportResponse {
+  reportId: string;
+  /** absolute path of the written file */
+  path: string;
+  format: 'html' | 'pdf';
+  /** ids of the runs the report covers (the undefended reference included) */
+  runs: string[];
+}
+
+export interface ListReportsResponse {
+  reports: { id: string; path: string; runs: string[]; createdAt: string }[];
+}
+
+export interface ListAttacksResponse {
+  attacks: AttackSummary[];
+}
+
 /** The contract: each method's request (after defaults) and response. */
 export interface ApiMethods {
   'app.info': { request: z.input<typeof s.empty>; response: AppInfoResponse };
@@ -109,6 +128,14 @@ export interface ApiMethods {
   'runs.train': { request: z.input<typeof s.runsTrain>; response: TrainResult };
   'runs.resume': { request: z.input<typeof s.runRef>; response: TrainResult };
   'exports.create': { request: z.input<typeof s.exportsCreate>; response: ExportResponse };
+  'reports.create': { request: z.input<typeof s.reportsCreate>; response: ReportResponse };
+  'reports.list': { request: z.input<typeof s.empty>; response: ListReportsResponse };
+  'attacks.start': { request: z.input<typeof s.attacksStart>; response: AttackResult };
+  'attacks.resume': { request: z.input<typeof s.attackRef>; response: AttackResult };
+  'attacks.list': { request: z.input<typeof s.attacksList>; response: ListAttacksResponse };
+  'attacks.show': { request: z.input<typeof s.attackRef>; response: AttackDetail };
+  'compare.runs': { request: z.input<typeof s.compareRuns>; response: CompareResponse };
+  'compare.dataset': { request: z.input<typeof s.datasetRef>; response: CompareResponse };
   'runs.update': { request: z.input<typeof s.runsUpdate>; response: RunDetail };
   'runs.delete': { request: z.input<typeof s.runRef>; response: { deleted: string } };
   'lab.preview': { request: z.input<typeof s.labPreview>; response: LabPreviewResponse };
@@ -135,6 +162,14 @@ export const requestSchemas = {
   'runs.train': s.runsTrain,
   'runs.resume': s.runRef,
   'exports.create': s.exportsCreate,
+  'reports.create': s.reportsCreate,
+  'reports.list': s.empty,
+  'attacks.start': s.attacksStart,
+  'attacks.resume': s.attackRef,
+  'attacks.list': s.attacksList,
+  'attacks.show': s.attackRef,
+  'compare.runs': s.compareRuns,
+  'compare.dataset': s.datasetRef,
   'runs.update': s.runsUpdate,
   'runs.delete': s.runRef,
   'lab.preview': s.labPreview,

@@ -3,6 +3,7 @@
  * a request here, once, before the handler runs; handlers trust their input.
  */
 import { z } from 'zod';
+import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES } from '../domain/attack.ts';
 import { BACKENDS, DEFENSES } from '../domain/run.ts';
 
 const name = z
@@ -92,6 +93,48 @@ export const runsTrain = z
     backend: z.enum(BACKENDS).optional(),
   })
   .strict();
+
+export const reportsCreate = z
+  .object({
+    /** the runs to report on (ids or names); the undefended reference is added when missing */
+    runs: z.array(ref).min(1).max(100).optional(),
+    /** or every finished run of this dataset */
+    dataset: ref.optional(),
+    /** the file to write, `.html` or `.pdf`; default: `reports/<dataset>-<time>.html` in the data directory */
+    out: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => /\.(html?|pdf)$/i.test(v), 'the report file must end in .html or .pdf')
+      .optional(),
+  })
+  .strict()
+  .refine((v) => Number(v.runs !== undefined) + Number(v.dataset !== undefined) === 1, 'give either runs or a dataset (one of the two)');
+/** `attacks.start` (CLI.md `attack`). */
+export const attacksStart = z
+  .object({
+    run: ref,
+    kind: z.enum(ATTACK_KINDS),
+    /** attack the first N private identities (default: all) */
+    targets: z.number().int().min(1).max(100000).optional(),
+    /** the attacker's public data: another dataset (default: the run dataset's public identities) */
+    public: ref.optional(),
+    /** how many public faces to use at most; synthetic targets render this many new faces (default 2000) */
+    publicFaces: z.number().int().min(1).max(50000).optional(),
+    /** Kerckhoffs: the attacker knows the front end's key (default), or estimates it */
+    key: z.enum(KEY_MODES).default('known'),
+    judge: z.enum(JUDGE_KINDS).default('pretrained'),
+    profile: z.enum(['quick', 'standard']).default('standard'),
+    seed: seed.default(1),
+    backend: z.enum(BACKENDS).optional(),
+  })
+  .strict();
+
+export const attackRef = z.object({ attack: z.string().trim().min(1, 'an attack id is required').max(64) }).strict();
+
+export const attacksList = z.object({ run: ref.optional() }).strict();
+
+export const compareRuns = z.object({ runs: z.array(ref).min(1, 'name at least one run').max(200) }).strict();
 
 /** Tags and notes of a run (saved in SQLite); omitted fields are left as they are. */
 export const runsUpdate = z

@@ -74,7 +74,7 @@ describe('migration 20 (run owner)', () => {
     v10.prepare("INSERT INTO runs (id, name, dataset_id, defense, status, config, seed, created_at) VALUES ('r', 'r', 'd', 'none', 'done', '{}', 1, 'now')").run();
     v10.close();
     const db = openDatabase({ file });
-    expect(db.pragma('user_version', { simple: true })).toBe(20);
+    expect(db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION);
     expect(db.prepare('SELECT id, status, owner_pid FROM runs').all()).toEqual([{ id: 'r', status: 'done', owner_pid: null }]);
     db.close();
   });

@@ -1,53 +1,128 @@
 /**
- * `veil demo [--quick]`: the main job on the embedded synthetic faces, end to end as far as the
- * studio goes today: generate the dataset with identity splits, train the undefended baseline and
- * the PPFR-FD frequency defence, evaluate both on held-out images, and export the defended run's
- * masked training set. Attacks and the report join as they land (`attacks`, `report`).
+ * `veil demo [--quick] [--fresh]`: the main job on the embedded synthetic faces, end to end: the
+ * dataset with identity splits, the undefended model and each defence of the plan that this build
+ * trains, evaluation, the masked-set export, the attacks that exist, and the audit report (HTML,
+ * and PDF where a browser resolves). A second run reuses the dataset and finished runs unless --fresh.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
-import type { Defense, TrainResult } from '../../../shared/domain/run.ts';
-import type { ExportResponse } from '../../../shared/contract/api.ts';
+import type { TrainResult } from '../../../shared/domain/run.ts';
+import type { ExportResponse, ReportResponse } from '../../../shared/contract/api.ts';
 import { AppError } from '../../../shared/contract/errors.ts';
-import { percent, printResult } from '../output.ts';
+import { printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
+import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun } from './demo-plan.ts';
+import { demoSummary } from './demo-summary.ts';
 
-const DEFENSES: Defense[] = ['none', 'ppfr-fd'];
+interface Ctx {
+  cli: CliContext;
+  quick: boolean;
+  fresh: boolean;
+  seed: number;
+  clock: DemoClock;
+}
+
+async function demoDataset(c: Ctx): Promise<DatasetSummary> {
+  const base = `demo-faces-${c.quick ? 'quick' : 'standard'}-seed${c.seed}`;
+  const name = c.fresh ? `${base}-${Date.now().toString(36)}` : base;
+  if (!c.fresh) {
+    try {
+      return await c.cli.call('datasets.show', { dataset: name });
+    } catch (err) {
+      if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
+    }
+  }
+  return c.cli.call('datasets.synth', { name, identities: c.quick ? 16 : 40, perIdentity: c.quick ? 10 : 12, size: 64, color: false, seed: c.seed });
+}
+
+/** The newest finished run of this dataset, defence, k, seed and profile, as its train result. */
+function reusable(c: Ctx, dataset: DatasetSummary, d: DemoDefence): DemoRun | null {
+  const store = c.cli.backend().store;
+  for (const r of store.runs.list()) {
+    if (r.datasetId !== dataset.id || r.defense !== d.defense || r.seed !== c.seed || r.status !== 'done') continue;
+    const config = store.runs.resolve(r.id).config as { profile?: string; k?: number; mixup?: { k?: number } };
+    const k = config.k ?? config.mixup?.k;
+    if (config.profile !== (c.quick ? 'quick' : 'standard') || (d.k !== undefined && k !== d.k)) continue;
+    const result = store.runs.result(r.id) as TrainResult | null;
+    if (result) return { ...result, label: defenceName(d), reused: true };
+  }
+  return null;
+}
+
+async function trainAll(c: Ctx, dataset: DatasetSummary): Promise<{ runs: DemoRun[]; skipped: { defense: string; reason: string }[] }> {
+  const runs: DemoRun[] = [];
+  const skipped: { defense: string; reason: string }[] = [];
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
+  for (const d of DEMO_DEFENCES) {
+    c.clock.begin(`training ${defenceName(d)}`);
+    const old = c.fresh ? null : reusable(c, dataset, d);
+    if (old) runs.push(old);
+    else {
+      try {
+        const r = await c.cli.call('runs.train', { dataset: dataset.id, defense: d.defense, k: d.k, profile: c.quick ? 'quick' : 'standard', seed: c.seed, name: `demo-${d.defense}-${stamp}`, accuracyBudget: 0.02 });
+        runs.push({ ...r, label: defenceName(d), reused: false });
+      } catch (err) {
+        if (!(err instanceof AppError && err.code === 'UNSUPPORTED')) throw err;
+        skipped.push({ defense: defenceName(d), reason: err.message });
+      }
+    }
+    c.clock.end();
+  }
+  return { runs, skipped };
+}
+
+/** Both export formats of the first defended run, reused when an earlier demo wrote them. */
+async function exportsOf(c: Ctx, runs: DemoRun[]): Promise<ExportResponse[]> {
+  const defended = runs.find((r) => r.defense !== 'none');
+  const out: ExportResponse[] = [];
+  for (const format of ['imagefolder', 'tensor'] as const) {
+    c.clock.begin(`exporting the masked training set (${format})`);
+    if (defended) {
+      const path = join(c.cli.backend().dataDir, 'exports', `demo-${defended.runId}-${format}`);
+      const manifest = join(path, 'manifest.json');
+      if (!c.fresh && existsSync(manifest)) {
+        const samples = (JSON.parse(readFileSync(manifest, 'utf8')) as { counts: { samples: number } }).counts.samples;
+        out.push({ path, format, samples, manifest });
+      } else out.push(await c.cli.call('exports.create', { run: defended.runId, out: path, format, force: true }));
+    }
+    c.clock.end();
+  }
+  return out;
+}
+
+/** The HTML report, then the same as PDF when a browser resolves (else the reason, in words). */
+async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promise<{ html: ReportResponse | null; pdf: ReportResponse | null; pdfError: string | null }> {
+  const base = join(c.cli.backend().dataDir, 'reports', dataset.name);
+  c.clock.begin('writing the report (HTML)');
+  const html = runs.length ? await c.cli.call('reports.create', { runs: runs.map((r) => r.runId), out: `${base}.html` }) : null;
+  c.clock.end();
+  c.clock.begin('printing the report to PDF');
+  let pdf: ReportResponse | null = null;
+  let pdfError: string | null = null;
+  try {
+    if (runs.length) pdf = await c.cli.call('reports.create', { runs: runs.map((r) => r.runId), out: `${base}.pdf` });
+  } catch (err) {
+    if (!(err instanceof AppError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND' || err.code === 'IO'))) throw err;
+    pdfError = err.message;
+  }
+  c.clock.end();
+  return { html, pdf, pdfError };
+}
 
 export async function demoCommand(ctx: CliContext): Promise<void> {
   const quick = ctx.args.flags.quick === true;
-  const seed = ctx.args.seed;
-  const name = `demo-faces-${quick ? 'quick' : 'standard'}-seed${seed}`;
-  let dataset: DatasetSummary;
-  try {
-    dataset = await ctx.call('datasets.show', { dataset: name });
-  } catch (err) {
-    if (!(err instanceof AppError && err.code === 'NOT_FOUND')) throw err;
-    dataset = await ctx.call('datasets.synth', { name, identities: quick ? 16 : 40, perIdentity: quick ? 10 : 12, size: 64, color: false, seed });
-  }
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-  const runs: TrainResult[] = [];
-  for (const defense of DEFENSES) {
-    runs.push(await ctx.call('runs.train', { dataset: dataset.id, defense, profile: quick ? 'quick' : 'standard', seed, name: `demo-${defense}-${stamp}`, accuracyBudget: 0.02 }));
-  }
-  const defended = runs.find((r) => r.defense === 'ppfr-fd')!;
-  const exports: ExportResponse[] = [];
-  for (const format of ['imagefolder', 'tensor'] as const) {
-    exports.push(await ctx.call('exports.create', { run: defended.runId, out: join(ctx.backend().dataDir, 'exports', `demo-${stamp}-${format}`), format, force: false }));
-  }
-  const result = { dataset, runs, attacks: [] as unknown[], exports, report: null as string | null };
-  printResult(ctx.out, result, () =>
-    [
-      `Dataset "${dataset.name}": ${dataset.identities} synthetic identities, ${dataset.images} images at ${dataset.size}x${dataset.size}; ${dataset.splits.private} private identities train the target model, ${dataset.splits.public} are public (the attacker's).`,
-      '',
-      'defence   identification  verification  TAR@FAR=1e-2  seconds',
-      ...runs.map((r) => `${r.defense.padEnd(9)} ${percent(r.accuracy.identification).padStart(14)}  ${percent(r.accuracy.verification).padStart(12)}  ${percent(r.accuracy.tarAtFar1e2).padStart(12)}  ${String(r.seconds).padStart(7)}`),
-      '',
-      `Masked training set of ${defended.runId} (what other trainers may receive instead of faces):`,
-      ...exports.map((e) => `  ${e.format.padEnd(11)} ${e.samples} samples -> ${e.path}`),
-      '',
-      'Attacks (model inversion) and the audit report join the demo as they land.',
-      'Browse the results: `npm run build && npx veil serve`.',
-    ].join('\n'),
-  );
+  const train = quick ? 12 : 90;
+  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
+  const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(clockSteps, (line) => ctx.out.stderr.write(`${line}\n`)) };
+  c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
+  const dataset = await demoDataset(c);
+  c.clock.end();
+  const { runs, skipped } = await trainAll(c, dataset);
+  const exports = await exportsOf(c, runs);
+  const attacks: unknown[] = [];
+  const { html, pdf, pdfError } = await reports(c, dataset, runs);
+  const seconds = Math.round(c.clock.elapsed());
+  const result = { dataset, runs, attacks, exports, skipped, report: html?.path ?? null, pdf: pdf?.path ?? null, pdfError, seconds };
+  printResult(ctx.out, result, () => demoSummary({ ...result, dataDir: ctx.backend().dataDir, elapsed: clock(seconds) }));
 }

@@ -10,7 +10,7 @@ import { AppError } from '../../../shared/contract/errors.ts';
 import { identificationAccuracy } from '../eval/evaluate.ts';
 import type { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica } from '../parallel/replica.ts';
-import type { Position } from './checkpoint.ts';
+import { freshResume, type Position, type Resume } from './checkpoint.ts';
 import { augmentFor, batchesPerEpoch, epochBatches, type TrainData } from './data.ts';
 import type { FaceModel } from './face-model.ts';
 import { cosineWithWarmup } from './schedule.ts';
@@ -39,8 +39,8 @@ export interface TrainHooks {
   onEpoch?(info: EpochInfo): Promise<void> | void;
   /** true once cancellation was requested */
   shouldStop?(): boolean;
-  /** called after every epoch and on cancel with the position to resume from */
-  checkpoint?(position: Position, globalStep: number): Promise<void>;
+  /** called after every epoch and on cancel with the state to resume from (mid-epoch on cancel) */
+  checkpoint?(resume: Resume): Promise<void>;
 }
 
 export interface TrainOutcome {
@@ -59,7 +59,7 @@ export async function train(
   optimizer: tf.AdamOptimizer,
   data: TrainData,
   hooks: TrainHooks = {},
-  start: { position: Position; globalStep: number } = { position: { epoch: 0, step: 0 }, globalStep: 0 },
+  start: Resume = freshResume(),
   parallel: DataParallel | null = null,
 ): Promise<TrainOutcome> {
   const cfg = model.config;
@@ -75,14 +75,17 @@ export async function train(
 
   for (let epoch = start.position.epoch; epoch < cfg.epochs; epoch++) {
     const batches = epochBatches(data.train, cfg.batch, cfg.seed, epoch);
-    const epochStart = performance.now();
-    let lossSum = 0;
+    const resumed = epoch === start.position.epoch;
+    const firstStep = resumed ? start.position.step : 0;
+    // A resumed epoch carries the sums of its steps before the stop [mid-epoch resume].
+    const epochStart = performance.now() - (resumed ? start.epochSeconds * 1000 : 0);
+    let lossSum = resumed ? start.epochLossSum : 0;
     let lr = cfg.lr;
-    const firstStep = epoch === start.position.epoch ? start.position.step : 0;
     for (let step = firstStep; step < batches.length; step++) {
       if (hooks.shouldStop?.()) {
-        await hooks.checkpoint?.({ epoch, step }, globalStep);
-        return { status: 'cancelled', position: { epoch, step } };
+        const position = { epoch, step };
+        await hooks.checkpoint?.({ position, globalStep, epochLossSum: lossSum, epochSeconds: (performance.now() - epochStart) / 1000 });
+        return { status: 'cancelled', position };
       }
       const items = batches[step];
       lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
@@ -115,13 +118,13 @@ export async function train(
     const seconds = (performance.now() - epochStart) / 1000;
     await hooks.onEpoch?.({
       epoch,
-      loss: lossSum / Math.max(1, batches.length - firstStep),
+      loss: lossSum / batches.length,
       accuracy,
       lr,
       seconds,
-      imagesPerSecond: (batches.length - firstStep) > 0 ? data.train.length / seconds : 0,
+      imagesPerSecond: data.train.length / seconds,
     });
-    await hooks.checkpoint?.({ epoch: epoch + 1, step: 0 }, globalStep);
+    await hooks.checkpoint?.({ position: { epoch: epoch + 1, step: 0 }, globalStep, epochLossSum: 0, epochSeconds: 0 });
     if (baseline >= 0) checkLeak(baseline, epoch);
   }
   return { status: 'done', position: { epoch: cfg.epochs, step: 0 } };

@@ -4,10 +4,11 @@
  */
 import { migration0010 } from './0010-initial.ts';
 import { migration0020 } from './0020-run-owner.ts';
+import { migration0030 } from './0030-attacks.ts';
 import type { Migration } from './migration.ts';
 
 export type { Migration };
 
-export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020];
+export const MIGRATIONS: readonly Migration[] = [migration0010, migration0020, migration0030];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -24,7 +24,8 @@ interface RunRow {
   tags: string;
 }
 
-function processAlive(pid: number): boolean {
+/** True when a process with this id exists (ours, or one we may not signal). */
+export function processAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -152,6 +153,12 @@ export class RunsRepo {
   resolve(ref: string): RunRecord {
     const row = this.row(ref);
     return { ...toSummary(row), config: JSON.parse(row.config) };
+  }
+
+  /** The finished run's stored result (the train response: accuracy, epochs, policy, epsilon), or null. */
+  result(ref: string): unknown {
+    const raw = this.row(ref).result;
+    return raw ? JSON.parse(raw) : null;
   }
 
   private row(ref: string): RunRow {

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
 import { basisTensor } from '../../../../src/main/engine/masking/dct.ts';
-import { loadCheckpoint, restoreInto, saveCheckpoint, type Position } from '../../../../src/main/engine/train/checkpoint.ts';
+import { freshResume, loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from '../../../../src/main/engine/train/checkpoint.ts';
 import { resolveConfig, type TrainConfig } from '../../../../src/main/engine/train/config.ts';
 import { createFaceModel, disposeFaceModel, type FaceModel } from '../../../../src/main/engine/train/face-model.ts';
 import { cosineWithWarmup } from '../../../../src/main/engine/train/schedule.ts';
@@ -51,7 +51,7 @@ describe('the trainer', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('stops on cancel after the current step with a checkpoint, and a resumed run equals an uninterrupted one', async () => {
+  it('stops on cancel after the current step with a checkpoint, and a run resumed at an epoch boundary equals an uninterrupted one', async () => {
     const dir = join(tempDir(), 'ck');
     const cfg = config('ppfr-fd', 3, { batch: 8 }); // 4 steps an epoch
 
@@ -63,13 +63,13 @@ describe('the trainer', () => {
     const first = createFaceModel(cfg, data);
     const optB = tf.train.adam(cfg.lr);
     let steps = 0;
-    let saved: { position: Position; globalStep: number } | null = null;
+    let saved: Resume | null = null;
     const outcome = await train(first, optB, data, {
       onStep: () => void steps++,
       shouldStop: () => steps >= 4,
-      checkpoint: async (position, globalStep) => {
-        await saveCheckpoint(dir, { config: cfg, frontEnd: first.frontEnd, params: first.params, optimizer: optB, position, globalStep });
-        saved = { position, globalStep };
+      checkpoint: async (resume) => {
+        await saveCheckpoint(dir, { config: cfg, frontEnd: first.frontEnd, params: first.params, optimizer: optB, resume });
+        saved = resume;
       },
     });
     expect(outcome.status).toBe('cancelled');
@@ -80,7 +80,7 @@ describe('the trainer', () => {
     const resumed = createFaceModel(ck.manifest.config, data, ck.manifest.frontEnd);
     const optC = tf.train.adam(cfg.lr);
     await restoreInto(ck, resumed.params, optC);
-    const done = await train(resumed, optC, data, {}, { position: ck.manifest.position, globalStep: ck.manifest.globalStep });
+    const done = await train(resumed, optC, data, {}, ck.manifest.resume);
     expect(done.status).toBe('done');
     const got = await paramsOf(resumed);
     got.forEach((values, i) => values.forEach((v, j) => expect(Math.abs(v - expected[i][j])).toBeLessThan(1e-4)));
@@ -111,12 +111,25 @@ describe('the trainer', () => {
     disposeFaceModel(model);
   });
 
+  it('stops with the tensor-leak guard\'s error when a step leaves a tensor behind', async () => {
+    const model = createFaceModel(config('none', 1, { batch: 8 }), data); // 4 steps: the guard's baseline is taken after step 2
+    const optimizer = tf.train.adam(model.config.lr);
+    const leaked: tf.Tensor[] = [];
+    await expect(train(model, optimizer, data, { onStep: () => void leaked.push(tf.scalar(1)) })).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: expect.stringMatching(/Tensor leak in the training loop: 2 tensors left after epoch 1/),
+    });
+    tf.dispose(leaked);
+    optimizer.dispose();
+    disposeFaceModel(model);
+  });
+
   it('refuses a corrupt checkpoint', async () => {
     const dir = join(tempDir(), 'ck');
     const cfg = config('none', 1);
     const model = createFaceModel(cfg, data);
     const optimizer = tf.train.adam(cfg.lr);
-    await saveCheckpoint(dir, { config: cfg, frontEnd: null, params: model.params, optimizer, position: { epoch: 0, step: 0 }, globalStep: 0 });
+    await saveCheckpoint(dir, { config: cfg, frontEnd: null, params: model.params, optimizer, resume: freshResume() });
     writeFileSync(join(dir, 'weights.bin'), Buffer.alloc(16));
     await expect(loadCheckpoint(dir)).rejects.toThrow(/corrupt/);
     optimizer.dispose();

@@ -1,0 +1,67 @@
+/**
+ * One training session as the engine worker runs it: backend, pixel cache, a fresh or resumed
+ * model and optimizer (from the run's checkpoint), the optional data-parallel helper, the trainer
+ * with checkpointing, and the final evaluation. Kept apart from the worker so tests drive it.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
+import { readPixelCache } from '../../data/cache/pixel-cache.ts';
+import { versions } from '../../platform/versions.ts';
+import { selectBackend } from '../backend/select-backend.ts';
+import { evaluate } from '../eval/evaluate.ts';
+import { DataParallel } from '../parallel/data-parallel.ts';
+import { faceReplica } from '../parallel/replica.ts';
+import type { FromWorker, TrainRequest } from '../protocol.ts';
+import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
+import { resolveConfig } from './config.ts';
+import { createFaceModel, disposeFaceModel } from './face-model.ts';
+import { train } from './trainer.ts';
+
+export async function trainSession(req: TrainRequest, post: (msg: FromWorker) => void, shouldStop: () => boolean): Promise<void> {
+  const started = performance.now();
+  const backend = await selectBackend(req.backend ?? undefined);
+  const pixels = await readPixelCache(req.cacheFile, { count: req.count, size: req.data.size, channels: req.data.channels });
+  const data = { ...req.data, pixels };
+  const checkpoint = req.resume ? await loadCheckpoint(req.checkpointDir) : null;
+  const config = checkpoint
+    ? { ...checkpoint.manifest.config, backend }
+    : resolveConfig({
+        defense: req.defense,
+        profile: req.profile,
+        seed: req.seed,
+        backend,
+        epochs: req.epochs,
+        input: { size: data.size, channels: data.channels, classes: data.classes },
+        workers: req.workers ?? Math.min(2, availableParallelism()),
+      });
+  const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
+  const optimizer = tf.train.adam(config.lr);
+  let start: Resume | undefined;
+  if (checkpoint) {
+    await restoreInto(checkpoint, model.params, optimizer);
+    start = checkpoint.manifest.resume;
+  }
+  post({ type: 'started', config, backend, versions: versions(), resumedFrom: start ? start.position : null });
+  const parallel =
+    config.workers > 1
+      ? await DataParallel.start(
+          { kind: 'face', config, frontEnd: model.frontEnd, cacheFile: req.cacheFile, count: req.count, size: data.size, channels: data.channels },
+          faceReplica(model, data),
+          backend,
+        )
+      : null;
+  const hooks = {
+    onStep: (info) => post({ type: 'step', info }),
+    onEpoch: (info) => post({ type: 'epoch', info }),
+    shouldStop,
+    checkpoint: async (resume) => {
+      const saved = await saveCheckpoint(req.checkpointDir, { config, frontEnd: model.frontEnd, params: model.params, optimizer, resume });
+      post({ type: 'checkpoint', path: saved.path, hash: saved.hash, position: resume.position });
+    },
+  } satisfies Parameters<typeof train>[3];
+  const outcome = await train(model, optimizer, data, hooks, start, parallel).finally(() => parallel?.close());
+  const evaluation = outcome.status === 'done' ? await evaluate(model, data) : null;
+  optimizer.dispose();
+  disposeFaceModel(model);
+  post({ type: 'done', status: outcome.status, evaluation, seconds: (performance.now() - started) / 1000 });
+}

@@ -1,0 +1,93 @@
+/**
+ * Privacy and utility side by side (DESIGN.md 6, CLI.md `compare`): per run its accuracy,
+ * Score_cls against the `none` run of the same dataset (same split) and seed, S1-S4 from its newest
+ * finished attacks, and Score_pp. Reads the store only; nothing here computes or invents a number:
+ * a score whose attack has not been run is null, and Score_pp says it is partial.
+ */
+import type { AttackKind, CompareResponse, CompareRow, ScoreCls } from '../../shared/domain/attack.ts';
+import type { RunAccuracy, RunSummary } from '../../shared/domain/run.ts';
+import type { Store } from '../store/store.ts';
+
+/** The newest finished `none` run of the same dataset and seed (the run itself when undefended). */
+export function noneReference(store: Store, run: Pick<RunSummary, 'id' | 'datasetId' | 'seed' | 'defense'>): RunSummary | null {
+  return store.runs.list().find((r) => r.datasetId === run.datasetId && r.seed === run.seed && r.defense === 'none' && r.status === 'done') ?? null;
+}
+
+function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
+  return a === null || a === undefined || b === null || b === undefined || b === 0 ? null : a / b;
+}
+
+export function scoreCls(acc: RunAccuracy | null, ref: RunAccuracy | null): ScoreCls | null {
+  if (!acc || !ref) return null;
+  return {
+    identification: ratio(acc.identification, ref.identification),
+    verification: ratio(acc.verification, ref.verification),
+    tarAtFar1e2: ratio(acc.tarAtFar1e2, ref.tarAtFar1e2),
+    tarAtFar1e3: ratio(acc.tarAtFar1e3, ref.tarAtFar1e3),
+  };
+}
+
+const mean = (xs: number[]): number | null => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+
+/**
+ * Score_pp = 0.4 mean(S1, S2) + 0.6 mean(S3, S4) (DESIGN.md 6). Over what exists [ours]: a mean
+ * over the known S of a pair, and with one pair unknown the other pair's mean alone (weights
+ * renormalised); partial unless all four are known; null when none is.
+ */
+export function scorePp(s: { s1: number | null; s2: number | null; s3: number | null; s4: number | null }): { value: number | null; partial: boolean } {
+  const known = (xs: (number | null)[]): number[] => xs.filter((x): x is number => x !== null);
+  const a = mean(known([s.s1, s.s2]));
+  const b = mean(known([s.s3, s.s4]));
+  const partial = [s.s1, s.s2, s.s3, s.s4].some((x) => x === null);
+  if (a === null && b === null) return { value: null, partial: true };
+  if (a === null) return { value: b, partial };
+  if (b === null) return { value: a, partial };
+  return { value: 0.4 * a + 0.6 * b, partial };
+}
+
+function row(store: Store, run: RunSummary): CompareRow {
+  const ref = noneReference(store, run);
+  const attacks: CompareRow['attacks'] = {};
+  for (const kind of ['reconstruction', 'whitebox', 'blackbox'] as AttackKind[]) {
+    const a = store.attacks.latestDone(run.id, kind, 'pretrained') ?? store.attacks.latestDone(run.id, kind);
+    if (a?.metrics) attacks[kind] = { attackId: a.id, judge: a.judge, acc1: a.metrics.acc1, acc5: a.metrics.acc5, knnDist: a.metrics.knnDist, psnr: a.metrics.psnr, ssim: a.metrics.ssim };
+  }
+  const masked = store.attacks.latestDone(run.id, 'reconstruction', 'pretrained')?.metrics?.masked ?? store.attacks.latestDone(run.id, 'reconstruction')?.metrics?.masked ?? null;
+  const s = {
+    s1: masked ? 1 - masked.ssim : null,
+    s2: masked ? 1 - masked.acc1 : null,
+    s3: attacks.whitebox ? 1 - attacks.whitebox.acc1 : null,
+    s4: attacks.blackbox ? 1 - attacks.blackbox.acc1 : null,
+  };
+  const pp = scorePp(s);
+  return {
+    runId: run.id,
+    name: run.name,
+    defense: run.defense,
+    seed: run.seed,
+    status: run.status,
+    accuracy: run.accuracy,
+    scoreCls: scoreCls(run.accuracy, ref?.accuracy ?? null),
+    scorePp: pp.value,
+    scorePpPartial: pp.partial,
+    ...s,
+    attacks,
+    referenceRunId: ref?.id ?? null,
+  };
+}
+
+export function compareRuns(store: Store, refs: readonly string[]): CompareResponse {
+  const runs = refs.map((r) => store.runs.resolve(r));
+  const rows = runs.map((r) => row(store, r));
+  return { rows, reference: rows[0]?.referenceRunId ? { runId: rows[0].referenceRunId } : null };
+}
+
+/** Every finished run of the dataset, `none` runs first, then by defence and seed. */
+export function compareDataset(store: Store, ref: string): CompareResponse {
+  const ds = store.datasets.resolve(ref);
+  const runs = store.runs
+    .list()
+    .filter((r) => r.datasetId === ds.id && r.status === 'done')
+    .sort((a, b) => Number(b.defense === 'none') - Number(a.defense === 'none') || a.defense.localeCompare(b.defense) || a.seed - b.seed || a.createdAt.localeCompare(b.createdAt));
+  return compareRuns(store, runs.map((r) => r.id));
+}

@@ -1,0 +1,72 @@
+/**
+ * Writes an audit report (DESIGN.md section 8): gathers the numbers, renders the pictures, turns
+ * both into one self-contained HTML page, prints it to PDF when asked, writes the file atomically
+ * and records it. Progress: gather, pictures (one unit per defended run), render, write.
+ */
+import { randomBytes } from 'node:crypto';
+import { extname, join, resolve } from 'node:path';
+import type { ReportResponse } from '../../shared/contract/api.ts';
+import { AppError } from '../../shared/contract/errors.ts';
+import { writeFileAtomic } from '../data/fs/atomic.ts';
+import type { JobContext } from '../jobs/job-runner.ts';
+import { versions } from '../platform/versions.ts';
+import type { Store } from '../store/store.ts';
+import { gatherReport, type ReportSelection } from './gather.ts';
+import { buildGrids } from './images.ts';
+import type { ReportData } from './model.ts';
+import type { PdfPrinter } from './pdf.ts';
+import { studioPrivacySource, type StudioPrivacy } from './privacy-source.ts';
+import { renderReport } from './render/page.ts';
+
+export interface ReportDeps {
+  store: Store;
+  dataDir: string;
+  printPdf: PdfPrinter;
+  /** privacy numbers and attack pictures (default: what the studio has measured) */
+  privacy?: StudioPrivacy;
+}
+
+export interface CreateReportRequest extends ReportSelection {
+  /** where to write: `.html` or `.pdf`; default: `reports/<dataset>-<time>.html` in the data directory */
+  out?: string;
+}
+
+export function reportFormat(out: string): 'html' | 'pdf' {
+  const ext = extname(out).toLowerCase();
+  if (ext === '.html' || ext === '.htm') return 'html';
+  if (ext === '.pdf') return 'pdf';
+  throw new AppError('VALIDATION', `The report file must end in .html or .pdf (got "${out}").`);
+}
+
+/** The report's data and HTML, without writing anything (the Compare view and tests use it). */
+export async function buildReport(deps: ReportDeps, sel: ReportSelection, ctx: JobContext): Promise<{ data: ReportData; html: string }> {
+  const privacy = deps.privacy ?? studioPrivacySource(deps.store);
+  const gathered = gatherReport(deps.store, sel, privacy);
+  const total = gathered.defences.length + 2;
+  ctx.progress(1, total);
+  const { grids, note } = await buildGrids({ store: deps.store, dataDir: deps.dataDir, signal: ctx.signal, samples: (id) => privacy.samples(id) }, gathered.dataset.id, gathered.defences);
+  ctx.throwIfCancelled();
+  ctx.progress(total - 1, total);
+  const data: ReportData = { ...gathered, grids, gridNote: note, software: versions(), createdAt: new Date().toISOString() };
+  return { data, html: renderReport(data) };
+}
+
+function defaultOut(dataDir: string, data: ReportData): string {
+  const stamp = data.createdAt.replace(/[-:]/g, '').slice(0, 15);
+  const name = data.dataset.name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+  return join(dataDir, 'reports', `${name}-${stamp}.html`);
+}
+
+export async function createReport(deps: ReportDeps, req: CreateReportRequest, ctx: JobContext): Promise<ReportResponse> {
+  if (req.out) reportFormat(req.out);
+  const { data, html } = await buildReport(deps, req, ctx);
+  const path = resolve(req.out ?? defaultOut(deps.dataDir, data));
+  const format = reportFormat(path);
+  const bytes = format === 'pdf' ? await deps.printPdf(html) : html;
+  ctx.throwIfCancelled();
+  await writeFileAtomic(path, bytes);
+  const result: ReportResponse = { reportId: `rep_${randomBytes(5).toString('hex')}`, path, format, runs: data.defences.map((d) => d.runId) };
+  deps.store.reports.insert({ id: result.reportId, path, runs: result.runs, createdAt: data.createdAt });
+  ctx.progress(1, 1);
+  return result;
+}

@@ -1,0 +1,82 @@
+/**
+ * The report's number sections as pure functions of `ReportData`: accuracy and privacy per run,
+ * spread over seeds, each attack beside the same attack on the undefended model, and the scatter.
+ */
+import type { AttackResult, DefenceEntry, ReportData } from '../model.ts';
+import { attackName } from '../verdict.ts';
+import { esc, html, MISSING, num, pct, pctSpread, spread } from './format.ts';
+import { scatterSvg, type ScatterPoint } from './scatter.ts';
+import { referenceOf, section } from './sections.ts';
+
+function scorePp(d: DefenceEntry): string {
+  return d.scorePp === null ? MISSING : `${d.scorePp.toFixed(3)}${d.scorePpPartial ? '<sup title="partial: computed over fewer than the four S scores">*</sup>' : ''}`;
+}
+
+function ratio(v: number | null | undefined): string {
+  return v === null || v === undefined ? MISSING : v.toFixed(3);
+}
+
+export function accuracyPrivacySection(data: ReportData): string {
+  const rows = data.defences.map((d) => {
+    const a = d.accuracy;
+    return `<tr><td>${esc(d.label)}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${num(d.s3, 3)}</td><td>${num(d.s4, 3)}</td><td>${scorePp(d)}</td></tr>`;
+  });
+  const groups = groupByLabel(data.defences);
+  const multi = [...groups.values()].some((g) => g.length > 1);
+  const spreadRows = [...groups.entries()].map(([label, g]) => `<tr><td>${esc(label)}</td><td>${g.map((d) => d.seed).join(', ')}</td><td>${pctSpread(spread(g.map((d) => d.accuracy?.identification)))}</td><td>${pctSpread(spread(g.map((d) => d.accuracy?.verification)))}</td><td>${pctSpread(spread(g.map((d) => d.scorePp)))}</td></tr>`);
+  return section(
+    'accuracy-privacy',
+    'Accuracy and privacy per defence',
+    html([
+      '<p>Accuracy is measured on held-out images of the private people, which no model trained on: identification (who is this?), verification (same person or not, 10-fold), and the true accept rate at a false accept rate of 1 in 100 and 1 in 1,000. Score_cls is the defended accuracy divided by the undefended one (1.0 = nothing lost). Privacy scores run from 0 (everything leaks) to 1: S1 = 1 - SSIM of the masked training sample to the face, S2 = 1 - the judge\'s recognition of masked samples, S3 = 1 - white-box attack recognition, S4 = 1 - black-box attack recognition; Score_pp = 0.4 x mean(S1, S2) + 0.6 x mean(S3, S4). A star marks a Score_pp computed over fewer than the four S scores; n/a means not measured.</p>',
+      `<table class="numbers"><thead><tr><th>defence</th><th>seed</th><th>identification</th><th>verification</th><th>TAR@FAR 1e-2</th><th>TAR@FAR 1e-3</th><th>Score_cls id.</th><th>Score_cls ver.</th><th>S1</th><th>S2</th><th>S3</th><th>S4</th><th>Score_pp</th></tr></thead><tbody>${rows.join('')}</tbody></table>`,
+      multi
+        ? `<h3>Spread over seeds</h3><table class="numbers"><thead><tr><th>defence</th><th>seeds</th><th>identification</th><th>verification</th><th>Score_pp</th></tr></thead><tbody>${spreadRows.join('')}</tbody></table>`
+        : '<p class="small">One seed per defence: the spread over seeds is not measured (train more seeds with <code>--seed N</code> to see it).</p>',
+    ]),
+  );
+}
+
+function groupByLabel(entries: readonly DefenceEntry[]): Map<string, DefenceEntry[]> {
+  const groups = new Map<string, DefenceEntry[]>();
+  for (const d of entries) groups.set(d.label, [...(groups.get(d.label) ?? []), d]);
+  return groups;
+}
+
+function attackCells(a: AttackResult | undefined): string {
+  if (!a) return `<td colspan="5" class="na">not run</td>`;
+  return `<td>${pct(a.acc1)}</td><td>${pct(a.acc5)}</td><td>${num(a.knnDist, 3)}</td><td>${num(a.psnr, 1)}</td><td>${num(a.ssim, 3)}</td>`;
+}
+
+export function attacksSection(data: ReportData): string {
+  const kinds = [...new Set(data.defences.flatMap((d) => d.attacks.map((a) => a.kind)))].sort();
+  if (kinds.length === 0) return section('attacks', 'Attacks', '<p class="missing">No attack has been run on these models, so no leak is measured here. Without an attack every defence looks safe: do not file this report as a privacy assessment.</p>');
+  const ref = referenceOf(data);
+  const tables = kinds.map((kind) => {
+    const rows = data.defences.map((d) => {
+      const own = d.attacks.find((a) => a.kind === kind);
+      const base = ref && d !== ref ? ref.attacks.find((a) => a.kind === kind) : undefined;
+      const key = own?.keyKnown === false ? ' <small>(key withheld)</small>' : '';
+      return `<tr><td>${esc(d.label)}${key}</td>${attackCells(own)}<td>${d === ref ? '<small>this is the reference</small>' : base ? pct(base.acc1) : MISSING}</td></tr>`;
+    });
+    return `<h3>${esc(attackName(kind))}</h3><table class="numbers"><thead><tr><th>defence</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+  });
+  return section(
+    'attacks',
+    'Attacks',
+    html(['<p>Judge Acc@1: the share of attacked private people the judge named correctly from the attack\'s best reconstruction (Acc@5: among its five nearest). KNN distance: how far the reconstruction is from the nearest real photo of the person in the judge\'s embedding (lower is closer). PSNR and SSIM compare it pixel by pixel with that photo (higher is closer). The last column is the same attack on the undefended model.</p>', ...tables]),
+  );
+}
+
+export function scatterSection(data: ReportData): string {
+  const points: ScatterPoint[] = data.defences
+    .filter((d) => d.accuracy && d.scorePp !== null)
+    .map((d) => ({ label: d.label, accuracy: d.accuracy!.identification, privacy: d.scorePp!, partial: d.scorePpPartial }));
+  const body =
+    points.length === 0
+      ? '<p class="missing">No model has a privacy score yet (Score_pp needs at least one measured S score), so the scatter cannot be drawn.</p>'
+      : html([
+          `<figure>${scatterSvg(points)}<figcaption>One point per trained model. The line joins the Pareto front: the models no other model beats on both privacy and accuracy. A star marks a partial Score_pp.</figcaption></figure>`,
+        ]);
+  return section('scatter', 'Privacy against accuracy', body);
+}

@@ -1,0 +1,116 @@
+/**
+ * The verdict rule: one plain sentence per defence, derived only from measured numbers (the
+ * strongest attack's judge Acc@1 on the defended model against the same attack on the undefended
+ * one, and the accuracy cost). The thresholds are ours [ours]; `VERDICT_RULES` states them in the report.
+ */
+import type { AttackResult, DefenceEntry } from './model.ts';
+
+export type VerdictLevel = 'reference' | 'not-assessed' | 'no-reference' | 'inconclusive' | 'protects' | 'partial' | 'no-protection';
+
+export interface Verdict {
+  level: VerdictLevel;
+  /** two or three words for a badge */
+  headline: string;
+  /** the one plain sentence */
+  sentence: string;
+}
+
+/** A defence "protects" when the attacker recognises at most this share of the people it recognised without it [ours]. */
+export const PROTECT_RATIO = 1 / 3;
+/** An attack that recognises at most this many times chance on the undefended model shows nothing [ours]. */
+export const WEAK_ATTACK_CHANCE_MULTIPLE = 2;
+/** Accuracy cost the user accepts by default, in points (the adaptive defence's budget, DESIGN.md 5.4). */
+export const DEFAULT_BUDGET_POINTS = 2;
+
+export const VERDICT_RULES: readonly string[] = [
+  'The verdict uses the strongest attack run against the defended model: the one whose reconstructions the judge recognised most often (judge Acc@1). The same attack on the undefended model of the same dataset is the reference.',
+  `"Protects": the attacker recognised at most ${Math.round(PROTECT_RATIO * 100)}% as many people as without the defence. "Partly protects": fewer people than without it, but more than that. "Does not protect": as many people or more.`,
+  `"Inconclusive": the attack recognised at most ${WEAK_ATTACK_CHANCE_MULTIPLE} times as many people as chance (1 / number of private people) on the undefended model, so it is too weak to show whether a defence helps.`,
+  '"Not assessed": no attack has been run against the model. "No reference": no undefended model was attacked the same way, so no reduction can be stated.',
+  `The accuracy cost is the undefended model's identification accuracy minus the defended one's, in points, on the same held-out images; above ${DEFAULT_BUDGET_POINTS} points it is flagged.`,
+];
+
+export interface VerdictInput {
+  entry: DefenceEntry;
+  /** the undefended run on the same dataset (null when there is none) */
+  reference: DefenceEntry | null;
+  /** number of private identities (used when an attack did not record its targets) */
+  privateIdentities: number;
+  budgetPoints?: number;
+}
+
+function measured(attacks: readonly AttackResult[]): AttackResult[] {
+  return attacks.filter((a) => a.acc1 !== null);
+}
+
+/** The attack with the highest judge Acc@1 (ties: the first kind in alphabetical order). */
+export function strongestAttack(attacks: readonly AttackResult[]): AttackResult | null {
+  const sorted = measured(attacks).sort((a, b) => b.acc1! - a.acc1! || a.kind.localeCompare(b.kind));
+  return sorted[0] ?? null;
+}
+
+function people(a: AttackResult, privateIdentities: number): string {
+  const n = a.targets ?? privateIdentities;
+  return `${Math.round(a.acc1! * n)} of ${n} people`;
+}
+
+const KIND_WORDS: Record<string, string> = { whitebox: 'white-box model inversion', blackbox: 'black-box model inversion', reconstruction: 'reconstruction from the masked training set' };
+
+export function attackName(kind: string): string {
+  return KIND_WORDS[kind] ?? kind;
+}
+
+function pct(v: number): string {
+  return `${(v * 100).toFixed(1)}%`;
+}
+
+/** "at a cost of 2.0 points of identification accuracy (...)", or null when the model's accuracy was not measured. */
+function accuracyClause(entry: DefenceEntry, reference: DefenceEntry | null, budget: number): string | null {
+  const own = entry.accuracy?.identification;
+  if (own === undefined || own === null) return null;
+  const ref = reference?.accuracy?.identification;
+  if (ref === undefined || ref === null) return `with ${pct(own)} identification accuracy (no undefended model to compare with)`;
+  const cost = Math.round((ref - own) * 1000) / 10;
+  if (cost <= 0) return `with no loss of identification accuracy (${pct(own)} against ${pct(ref)})`;
+  const points = `${cost.toFixed(1)} point${cost === 1 ? '' : 's'}`;
+  const over = cost > budget ? `, more than the ${budget}-point budget` : '';
+  return `at a cost of ${points} of identification accuracy (${pct(own)} against ${pct(ref)}${over})`;
+}
+
+function referenceVerdict(entry: DefenceEntry, privateIdentities: number): Verdict {
+  const top = strongestAttack(entry.attacks);
+  if (!top) return { level: 'reference', headline: 'Reference', sentence: `Undefended reference with ${entry.accuracy ? pct(entry.accuracy.identification) : 'unmeasured'} identification accuracy; no attack has been run on it, so the leak the defences are measured against is not known.` };
+  return {
+    level: 'reference',
+    headline: 'Reference',
+    sentence: `Without a defence, an attacker holding this model recognised ${people(top, privateIdentities)} (${attackName(top.kind)}); this is the leak every defence is measured against.`,
+  };
+}
+
+export function verdict({ entry, reference, privateIdentities, budgetPoints = DEFAULT_BUDGET_POINTS }: VerdictInput): Verdict {
+  if (entry.defense === 'none') return referenceVerdict(entry, privateIdentities);
+  const clause = accuracyClause(entry, reference, budgetPoints);
+  const accuracy = clause ?? 'its accuracy was not measured';
+  const trained = clause ? `it was trained ${clause}` : accuracy;
+  const top = strongestAttack(entry.attacks);
+  if (!top) return { level: 'not-assessed', headline: 'Not assessed', sentence: `Not assessed: no attack has been run against this model, so how much it protects is unknown (${trained}).` };
+  const refAttack = reference ? measured(reference.attacks).find((a) => a.kind === top.kind) : undefined;
+  const own = `an attacker holding this model recognised ${people(top, privateIdentities)} (${attackName(top.kind)})`;
+  if (!refAttack) {
+    const why = reference ? 'the undefended model was not attacked this way' : 'there is no undefended model to compare with';
+    return { level: 'no-reference', headline: 'No reference', sentence: `${capitalise(own)}, but ${why}, so the reduction cannot be stated; ${trained}.` };
+  }
+  const d = top.acc1!;
+  const r = refAttack.acc1!;
+  const chance = 1 / Math.max(1, refAttack.targets ?? privateIdentities);
+  const against = `against ${people(refAttack, privateIdentities)} without the defence`;
+  if (r <= WEAK_ATTACK_CHANCE_MULTIPLE * chance) {
+    return { level: 'inconclusive', headline: 'Inconclusive', sentence: `Inconclusive: ${own}, ${against}; the attack is too weak on the undefended model to show whether the defence helps (${trained}).` };
+  }
+  const [level, headline]: [VerdictLevel, string] = d <= PROTECT_RATIO * r ? ['protects', 'Protects'] : d < r ? ['partial', 'Partly protects'] : ['no-protection', 'Does not protect'];
+  return { level, headline, sentence: `${capitalise(own)}, ${against}, ${accuracy}.` };
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

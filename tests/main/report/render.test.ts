@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { renderReport, SECTION_IDS } from '../../../src/main/report/render/page.ts';
+import { paretoFront, scatterSvg } from '../../../src/main/report/render/scatter.ts';
+import { spread } from '../../../src/main/report/render/format.ts';
+import { reportData } from './fixtures.ts';
+
+describe('the report page', () => {
+  const page = renderReport(reportData());
+
+  it('has every section, in order', () => {
+    const positions = SECTION_IDS.map((id) => page.indexOf(`<section id="${id}">`));
+    expect(positions.every((p) => p >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  it('requests nothing from outside the file: no script, no link, no remote source, and a CSP that forbids them', () => {
+    expect(page).not.toMatch(/<script|<link|<iframe|url\(|src="(?!data:)|href=/i);
+    expect(page).toContain(`default-src 'none'; img-src data:`);
+  });
+
+  it('escapes names that come from users', () => {
+    expect(page).toContain('&lt;faces&gt;');
+    expect(page).not.toContain('<faces>');
+  });
+
+  it('shows unmeasured numbers as n/a and marks partial privacy scores', () => {
+    // ppfr-fd: three accuracies measured; TAR@1e-3, Score_cls (no computed ratio in the data), S1-S4 and Score_pp not
+    expect(page).toMatch(/<td>ppfr-fd<\/td><td>1<\/td>(?:<td>[^<]*<\/td>){3}(?:<td><span class="na"[^>]*>n\/a<\/span><\/td>){8}<\/tr>/);
+    expect(page).toContain('0.830<sup');
+  });
+
+  it('states a verdict per defence with the rule that produced it', () => {
+    expect(page).toContain('recognised 2 of 12 people (white-box model inversion), against 9 of 12 people without the defence, at a cost of 2.0 points');
+    expect(page).toContain('How the verdict is reached');
+    expect(page.match(/<li class="verdict /g)).toHaveLength(4);
+  });
+
+  it('shows the spread over seeds of a defence trained more than once', () => {
+    expect(page).toContain('Spread over seeds');
+    expect(page).toContain('89.0% ± 1.4 <small>(2 seeds)</small>');
+  });
+
+  it('warns at the top when no attack was run', () => {
+    const data = reportData();
+    const bare = renderReport({ ...data, defences: data.defences.map((d) => ({ ...d, attacks: [], scorePp: null })) });
+    expect(bare).toContain('class="banner"');
+    expect(bare).toContain('the scatter cannot be drawn');
+    expect(page).not.toContain('class="banner"');
+  });
+
+  it('lays the reconstruction grid out with one column per picture kind of each defence', () => {
+    expect(page).toContain('<th colspan="2">adaptive</th>');
+    expect(page.match(/<img /g)).toHaveLength(4);
+  });
+});
+
+describe('the privacy-vs-accuracy scatter', () => {
+  const p = (label: string, accuracy: number, privacy: number) => ({ label, accuracy, privacy, partial: false });
+
+  it('keeps on the Pareto front only the points no other beats on both axes', () => {
+    const front = paretoFront([p('a', 0.9, 0.2), p('b', 0.8, 0.6), p('c', 0.7, 0.5), p('d', 0.6, 0.9)]);
+    expect(front.map((x) => x.label)).toEqual(['d', 'b', 'a']);
+  });
+
+  it('draws a point per model and a line through the front', () => {
+    const svg = scatterSvg([p('a', 0.9, 0.2), p('b', 0.8, 0.6), p('c', 0.7, 0.5)]);
+    expect(svg.match(/<circle/g)).toHaveLength(3);
+    expect(svg).toContain('<polyline class="front"');
+    expect(scatterSvg([])).toBe('');
+  });
+});
+
+describe('spread over seeds', () => {
+  it('is the mean and the sample standard deviation of the measured values', () => {
+    const s = spread([0.9, 0.88, null])!;
+    expect(s.n).toBe(2);
+    expect(s.mean).toBeCloseTo(0.89, 12);
+    expect(s.sd).toBeCloseTo(Math.sqrt(0.0002), 12);
+    expect(spread([null])).toBeNull();
+  });
+});
