@@ -11,6 +11,7 @@ import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
 import { attackHandlers } from './handlers/attacks.ts';
+import { attackSampleHandlers } from './handlers/attack-samples.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
 import { labHandlers } from './handlers/lab.ts';
@@ -59,6 +60,7 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
     ...attackHandlers(backend),
     ...reportHandlers(backend),
     ...labHandlers(backend),
+    ...attackSampleHandlers(backend),
   });
   return backend;
 }

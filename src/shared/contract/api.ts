@@ -66,6 +66,20 @@ export interface ExportResponse {
   manifest: string;
 }
 
+/** An attack's sample images as the renderer shows them (never file paths). */
+export interface AttackSamplesResponse {
+  samples: {
+    /** target class (0-based over the private identities); -1 for the overview */
+    label: number;
+    /** the identity's name in the dataset; null for the overview */
+    identity: string | null;
+    /** what the grid shows, e.g. `private|masked|reconstruction` (columns) */
+    kind: string;
+    /** PNG as a data: URL */
+    image: string;
+  }[];
+}
+
 /** One masked training-set export as listed, with what its manifest says. */
 export interface ExportSummary {
   id: string;
@@ -140,6 +154,7 @@ export interface ApiMethods {
   'runs.delete': { request: z.input<typeof s.runRef>; response: { deleted: string } };
   'lab.preview': { request: z.input<typeof s.labPreview>; response: LabPreviewResponse };
   'exports.list': { request: z.input<typeof s.empty>; response: ListExportsResponse };
+  'attacks.samples': { request: z.input<typeof s.attacksSamples>; response: AttackSamplesResponse };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -174,6 +189,7 @@ export const requestSchemas = {
   'runs.delete': s.runRef,
   'lab.preview': s.labPreview,
   'exports.list': s.empty,
+  'attacks.samples': s.attacksSamples,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 /** The parsed (defaults applied) request a handler receives. */

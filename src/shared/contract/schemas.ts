@@ -161,3 +161,12 @@ export const labPreview = z
     seed: seed.default(1),
   })
   .strict();
+
+/** An attack's sample images for the UI (optionally one target identity's). */
+export const attacksSamples = z
+  .object({
+    attack: z.string().trim().min(1, 'an attack id is required').max(64),
+    /** target class (0-based over the private identities); default: every identity */
+    label: z.number().int().min(-1).optional(),
+  })
+  .strict();
