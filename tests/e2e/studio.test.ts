@@ -174,6 +174,13 @@ describe('the studio views in Chromium', () => {
     await diff.getByLabel('Only differences').uncheck();
     expect(await rows.count()).toBeGreaterThan(onlyDiffs);
     await diff.getByLabel('Only differences').check();
+    const scatter = page.locator('svg.scatter');
+    await expect.poll(() => scatter.getAttribute('data-points'), { timeout: 10_000 }).toBe('2');
+    expect(Number(await scatter.getAttribute('data-front'))).toBeGreaterThanOrEqual(1);
+    const synced = page.getByRole('region', { name: 'The same identity across runs' });
+    await expect.poll(() => synced.getByRole('img').count()).toBe(2);
+    await synced.getByRole('button', { name: 'Next identity' }).click();
+    await expect.poll(async () => (await synced.getByRole('img').first().getAttribute('alt')) ?? '').toMatch(/person-002/);
     await snap('view-compare');
   });
 

@@ -2,7 +2,8 @@
  * Compare state: the runs table's filters and sort, the runs picked for a config diff (their
  * frozen configs fetched once each), and "only differences". Reads the run list from RunsState.
  */
-import type { VeilApi } from '../../../shared/contract/api.ts';
+import type { AttackSamplesResponse, VeilApi } from '../../../shared/contract/api.ts';
+import type { AttackKind, CompareResponse } from '../../../shared/domain/attack.ts';
 import type { RunDetail, RunSummary } from '../../../shared/domain/run.ts';
 import type { RunsState } from './runs.svelte.ts';
 
@@ -18,12 +19,56 @@ export class CompareState {
   onlyDifferences = $state(true);
   details = $state<Record<string, RunDetail>>({});
   error = $state<string | null>(null);
+  /** privacy and accuracy scores of one dataset's runs (compare.dataset) */
+  scores = $state<CompareResponse | null>(null);
+  scoresDataset = $state<string | null>(null);
+  /** synced panels: one attack kind and one target identity across runs */
+  panelKind = $state<AttackKind>('reconstruction');
+  panelLabel = $state(0);
+  panels = $state<Record<string, AttackSamplesResponse['samples'][number] | null>>({});
   private readonly api: VeilApi;
   readonly runs: RunsState;
 
   constructor(api: VeilApi, runs: RunsState) {
     this.api = api;
     this.runs = runs;
+    const again = (): void => void (this.scoresDataset && this.loadScores(this.scoresDataset));
+    api.on('attacks.changed', again);
+    api.on('runs.changed', again);
+  }
+
+  /** The scatter needs one dataset: the filtered one, else the newest run's. */
+  get scatterDataset(): string | null {
+    return this.dataset || this.runs.list[0]?.datasetId || null;
+  }
+
+  async loadScores(dataset: string): Promise<void> {
+    this.scoresDataset = dataset;
+    const r = await this.api.invoke('compare.dataset', { dataset });
+    if (this.scoresDataset !== dataset) return;
+    if (!r.ok) return void (this.error = r.error.message);
+    this.scores = r.value;
+    await this.loadPanels();
+  }
+
+  /** Loads the chosen identity's sample grid from each run's newest attack of the chosen kind. */
+  async loadPanels(): Promise<void> {
+    const rows = (this.scores?.rows ?? []).filter((r) => r.attacks[this.panelKind]);
+    const kind = this.panelKind;
+    const label = this.panelLabel;
+    const entries = await Promise.all(
+      rows.map(async (r) => {
+        const res = await this.api.invoke('attacks.samples', { attack: r.attacks[kind]!.attackId, label });
+        return [r.runId, res.ok ? (res.value.samples[0] ?? null) : null] as const;
+      }),
+    );
+    if (kind === this.panelKind && label === this.panelLabel) this.panels = Object.fromEntries(entries);
+  }
+
+  setPanel(change: { kind?: AttackKind; label?: number }): void {
+    if (change.kind) this.panelKind = change.kind;
+    if (change.label !== undefined) this.panelLabel = Math.max(0, change.label);
+    void this.loadPanels();
   }
 
   get rows(): RunSummary[] {
