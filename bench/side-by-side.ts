@@ -3,17 +3,27 @@
  * [--rounds 3] [--seconds 15] [--batch 32] [--threads 2]` alternates `veil bench train` and
  * bench/reference/probe_cnn_torch.py (Debian's python3-torch) round by round, so both see the same
  * machine state, and prints each pair and the ratio of the medians (issue target: >= 0.25x).
- * Not part of the tests (it times things); needs python3 with torch.
+ * Not part of the tests (it times things); needs a Python with torch, found by bench/python.ts
+ * (`VEIL_PYTHON`, then /usr/bin/python3, then PATH).
  */
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { findTorchPython } from './python.ts';
 
 const { values } = parseArgs({
   options: { rounds: { type: 'string', default: '3' }, seconds: { type: 'string', default: '15' }, batch: { type: 'string', default: '32' }, threads: { type: 'string', default: '2' } },
 });
 const root = fileURLToPath(new URL('..', import.meta.url));
-const python = process.env.PYTHON ?? 'python3';
+let python: string;
+try {
+  const found = findTorchPython();
+  python = found.path;
+  console.log(`pytorch ${found.torch} from ${python}`);
+} catch (err) {
+  console.error(`bench:side-by-side: ${(err as Error).message}`);
+  process.exit(2);
+}
 
 function imagesPerSecond(cmd: string, args: string[]): number {
   // veil --json prints one indented object; the reference prints one line

@@ -1,6 +1,7 @@
 /**
- * E2E helpers: launch Debian's Chromium headless with playwright-core (DESIGN.md section 10 flags),
- * start `veil serve` as a real child process, and save screenshots under test-results/.
+ * E2E helpers: launch a headless Chromium found by the product's resolver (VEIL_CHROMIUM, the
+ * system's, or the one bundled in @sparticuz/chromium) with playwright-core, start `veil serve`
+ * as a real child process, and save screenshots under test-results/.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -9,30 +10,18 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { resolveChromium, type BrowserSource } from '../../src/main/platform/browser.ts';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SCREENSHOTS = join(ROOT, 'test-results', 'e2e');
 
-export function chromiumPath(): string {
-  return process.env.VEIL_CHROMIUM ?? '/usr/bin/chromium';
-}
-
 /** playwright-core's launch() already runs Chromium on a fresh temporary profile (the --user-data-dir of DESIGN.md). */
-export async function launchBrowser(): Promise<{ browser: Browser; close(): Promise<void> }> {
-  const browser = await chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+export async function launchBrowser(opts: { only?: 'bundled' } = {}): Promise<{ browser: Browser; source: BrowserSource; close(): Promise<void> }> {
+  const found = await resolveChromium(opts);
+  const browser = await chromium.launch({ executablePath: found.executablePath, args: found.args, env: { ...process.env, ...found.env } });
   return {
     browser,
+    source: found.source,
     close: () => browser.close(),
   };
 }

@@ -1,16 +1,16 @@
 /**
- * E2E setup: builds the renderer bundle once (electron-vite, no Electron binary needed) and checks
- * that Debian's Chromium is present, failing with the install command if it is not.
+ * E2E setup: builds the renderer bundle once (electron-vite, no Electron binary needed) and
+ * resolves Chromium once (decompressing the bundled build if that is the one used), so the test
+ * files start from a ready browser; it fails with what to do when no Chromium can be found.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromiumPath } from './browser.ts';
+import { resolveChromium } from '../../src/main/platform/browser.ts';
 
-export default function setup(): void {
+export default async function setup(): Promise<void> {
   const root = fileURLToPath(new URL('../../', import.meta.url));
   execFileSync(process.execPath, [`${root}node_modules/electron-vite/bin/electron-vite.js`, 'build'], { cwd: root, stdio: 'pipe' });
-  if (!existsSync(chromiumPath())) {
-    throw new Error(`Chromium was not found at ${chromiumPath()}. Install it with \`sudo apt-get install -y chromium\` (Debian/Ubuntu) or point VEIL_CHROMIUM at a Chromium binary.`);
-  }
+  const found = await resolveChromium();
+  process.stdout.write(`e2e: Chromium from ${found.source}: ${found.executablePath}\n`);
+  if (found.source !== 'bundled') await resolveChromium({ only: 'bundled' });
 }

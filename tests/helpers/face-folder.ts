@@ -42,3 +42,18 @@ export async function goodFolder(root: string, identities: number, perIdentity: 
     for (let j = 0; j < perIdentity; j++) write(root, `id-${i}/img-${j}.jpg`, await faceFile(i, j, 'jpeg'));
   }
 }
+
+/**
+ * The failed-import case of issue 9: only `alice` has two usable images; `bob` has one good and one
+ * corrupt file, `carol` an empty file and a copy of alice's first image. Import must fail and name
+ * the three unused files, the two identities left out, and the duplicate.
+ */
+export async function oneUsableIdentityFolder(root: string): Promise<void> {
+  const alice0 = await faceFile(0, 0, 'jpeg');
+  write(root, 'alice/1.jpg', alice0);
+  write(root, 'alice/2.jpg', await faceFile(0, 1, 'jpeg'));
+  write(root, 'bob/1.jpg', await faceFile(1, 0, 'jpeg'));
+  write(root, 'bob/2.jpg', Buffer.from('not a jpeg at all'));
+  write(root, 'carol/1.png', Buffer.alloc(0));
+  write(root, 'carol/2.jpg', alice0);
+}

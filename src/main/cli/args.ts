@@ -12,7 +12,9 @@ Commands:
   datasets synth --name N [--identities 40] [--per-identity 10] [--size 32|64|112] [--color] [--eval-fraction 0]
   datasets import DIR --name N [--size 112] [--gray|--color] [--eval-fraction 0]
   datasets list | show D | delete D
-  train --dataset D --defense none|ppfr-fd [--epochs N] [--profile quick|standard] [--name R]
+  train --dataset D --defense none|ppfr-fd|mixup|instahide|freq-mixup|dp-sgd|adaptive [--k K] [--accuracy-budget 0.02]
+        [--noise-multiplier S | --target-epsilon E] [--clip C] [--channel-selection energy|learned]
+        [--epochs N] [--profile quick|standard] [--name R]
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
@@ -51,6 +53,10 @@ const OPTIONS = {
   defense: { type: 'string' },
   k: { type: 'string' },
   'accuracy-budget': { type: 'string' },
+  'noise-multiplier': { type: 'string' },
+  'target-epsilon': { type: 'string' },
+  clip: { type: 'string' },
+  'channel-selection': { type: 'string' },
   epochs: { type: 'string' },
   profile: { type: 'string' },
   resume: { type: 'string' },

@@ -64,7 +64,7 @@ export async function runCli(argv: string[], out: Output = { json: false, stdout
       },
       call: async (method, request) => {
         const result = await ctx.backend().router.invoke(method, request, { signal: controller.signal });
-        if (!result.ok) throw new AppError(result.error.code, result.error.message);
+        if (!result.ok) throw AppError.from(result.error);
         return result.value as never;
       },
     };

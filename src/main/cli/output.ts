@@ -2,7 +2,7 @@
  * CLI output: exit codes from error codes (CLI.md), the one-JSON-document rule for --json,
  * a progress bar with ETA on stderr fed by job events, and readable summaries.
  */
-import type { ErrorCode, ErrorInfo } from '../../shared/contract/errors.ts';
+import { detailLines, type ErrorCode, type ErrorInfo } from '../../shared/contract/errors.ts';
 import type { JobInfo } from '../../shared/domain/job.ts';
 
 export const EXIT: Record<ErrorCode, number> = {
@@ -36,9 +36,18 @@ export function percent(v: number | null, missing = 'n/a'): string {
   return v === null ? missing : `${(v * 100).toFixed(1)}%`;
 }
 
+/** Text mode lists this many lines of an error's details, then how many more `--json` has. */
+export const DETAIL_LINES_SHOWN = 20;
+
 export function printError(out: Output, error: ErrorInfo): number {
   if (out.json) out.stdout.write(`${JSON.stringify({ ok: false, error })}\n`);
-  else out.stderr.write(`veil: ${error.message}\n`);
+  else {
+    out.stderr.write(`veil: ${error.message}\n`);
+    const lines = detailLines(error.details);
+    for (const line of lines.slice(0, DETAIL_LINES_SHOWN)) out.stderr.write(`  ${line}\n`);
+    const more = lines.length - DETAIL_LINES_SHOWN;
+    if (more > 0) out.stderr.write(`  ... and ${more} more line(s); run with --json for the whole report.\n`);
+  }
   return EXIT[error.code];
 }
 

@@ -10,6 +10,7 @@ import type { BackendName, Defense } from '../../shared/domain/run.ts';
 import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
+import type { DefenceOptions } from './defence/config.ts';
 import type { LabRequest } from './lab/lab-service.ts';
 import type { LabOutput } from './lab/preview.ts';
 import type { FrontEndState } from './masking/front-end.ts';
@@ -37,6 +38,8 @@ export interface TrainRequest {
   backend: BackendName | null;
   /** gradient threads for a fresh run; default: up to 2, as the machine has cores */
   workers?: number;
+  /** defence knobs for a fresh run (k, accuracy budget, DP noise/epsilon/clip, channel selection) */
+  defence?: DefenceOptions;
 }
 
 /** Export a run's masked training samples into a (staging) folder. */
@@ -65,9 +68,26 @@ export type FromWorker =
   | { type: 'step'; info: StepInfo }
   | { type: 'epoch'; info: EpochInfo }
   | { type: 'checkpoint'; path: string; hash: string; position: Position }
-  | { type: 'done'; status: 'done' | 'cancelled'; evaluation: Evaluation | null; seconds: number }
+  | {
+      type: 'done';
+      status: 'done' | 'cancelled';
+      evaluation: Evaluation | null;
+      seconds: number;
+      /** the adaptive policy's last-epoch k histogram and mean k (null otherwise) */
+      policy: { kHistogram: Record<string, number>; meanK: number } | null;
+      /** DP-SGD's epsilon at delta 1e-5 after the steps taken (null otherwise) */
+      epsilon: number | null;
+    }
   | { type: 'export-progress'; done: number; total: number }
-  | { type: 'exported'; output: ExportOutput; frontEnd: FrontEndState }
+  | {
+      type: 'exported';
+      output: ExportOutput;
+      /** the run's front end (null for pixel-domain MixUp defences) */
+      frontEnd: FrontEndState | null;
+      config: TrainConfig;
+      /** the adaptive policy's number of updates when exported (null for other defences) */
+      policyVersion: number | null;
+    }
   | { type: 'attack-started'; backend: BackendName; versions: Versions }
   | { type: 'attack-progress'; phase: string; done: number; total: number }
   | { type: 'attack-done'; output: AttackOutput; seconds: number }

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { AppError, fail, type ErrorCode, type ErrorInfo, type Result } from '../../shared/contract/errors.ts';
+import { AppError, fail, toErrorInfo, type ErrorCode, type ErrorInfo, type Result } from '../../shared/contract/errors.ts';
 import type { EventBus } from '../jobs/event-bus.ts';
 import type { Router } from './router.ts';
 
@@ -134,7 +134,7 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) sendError(res, err instanceof AppError ? { code: err.code, message: err.message } : { code: 'INTERNAL', message: String(err) });
+      if (!res.headersSent) sendError(res, toErrorInfo(err));
       else res.destroy();
     });
   });

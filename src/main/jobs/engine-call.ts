@@ -31,7 +31,7 @@ export async function callEngine<T>(call: EngineCall<T>): Promise<T> {
   let abort = (): void => {};
   try {
     return await new Promise<T>((resolve, reject) => {
-      worker.on('message', (msg: FromWorker) => (msg.type === 'error' ? reject(new AppError(msg.error.code, msg.error.message)) : call.onMessage(msg, resolve)));
+      worker.on('message', (msg: FromWorker) => (msg.type === 'error' ? reject(AppError.from(msg.error)) : call.onMessage(msg, resolve)));
       worker.on('error', (err) => reject(call.crashed(err)));
       worker.on('exit', (code) => reject(call.exited(code)));
       const onAbort = call.onAbort;

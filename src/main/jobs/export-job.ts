@@ -35,10 +35,20 @@ async function isNonEmptyDir(path: string): Promise<boolean> {
   }
 }
 
+/** A file-system refusal (permissions, read-only or full disk) as an IO error that says what to do. */
+function cannotWrite(out: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!code || err instanceof AppError) return err as Error;
+  return new AppError('IO', `Cannot write the export to ${out} (${code}: ${(err as Error).message}). Choose a folder you can write to, with free space.`);
+}
+
 export async function exportMaskedSet(deps: { store: Store; dataDir: string }, req: ParsedRequestOf<'exports.create'>, ctx: JobContext): Promise<ExportResponse> {
   const run = deps.store.runs.resolve(req.run);
   if (run.status !== 'done') throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; export a finished run.`);
   if (run.defense === 'none') throw new AppError('UNSUPPORTED', `Run "${run.name}" is undefended: there is nothing masked to export. Export a run trained with a defence (e.g. --defense ppfr-fd).`);
+  if (run.defense === 'dp-sgd') {
+    throw new AppError('UNSUPPORTED', `Run "${run.name}" is dp-sgd: its protection is in the model (clipped, noised gradients), not in the data, so it has no masked training set to export. Export a run trained with a masking defence (ppfr-fd, freq-mixup, adaptive, mixup, instahide).`);
+  }
   const checkpoint = deps.store.runs.checkpoint(run.id);
   if (!checkpoint) throw new AppError('NOT_FOUND', `Run "${run.name}" has no checkpoint to export from.`);
   const out = resolve(req.out);
@@ -52,7 +62,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const { labels: privateLabels, classOf } = privateClasses(all);
   const items: ExportItem[] = rows.map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)!, identity: folderName(nameOf.get(r.label) ?? 'identity', classOf.get(r.label)!) }));
 
-  const stage = await stageDirectory(out);
+  const stage = await stageDirectory(out).catch((err: unknown) => {
+    throw cannotWrite(out, err);
+  });
   try {
     const result = await callEngine<Extract<FromWorker, { type: 'exported' }>>({
       request: {
@@ -69,31 +81,60 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
       },
     });
     const config = run.config as { seed?: number; frontEnd?: unknown };
+    const fe = result.frontEnd;
+    const mixing = result.config.defence?.mixing ?? null;
     const hashOfRow = new Map(rows.map((r) => [r.cacheIndex, r.hash]));
     const manifest = {
       format: MANIFEST_FORMAT,
       createdAt: new Date().toISOString(),
       dataset: { id: dataset.id, name: dataset.name, size: dataset.size, channels: dataset.channels, splitSeed: dataset.splitConfig.seed },
       run: { id: run.id, name: run.name, defense: run.defense, seed: run.seed },
-      defence: { frontEnd: config.frontEnd ?? null, keptChannels: result.frontEnd.kept.length, planes: result.frontEnd.planes },
+      defence: {
+        frontEnd: config.frontEnd ?? null,
+        keptChannels: fe?.kept.length ?? null,
+        planes: fe?.planes ?? null,
+        domain: result.output.form,
+        mixing,
+        // MixUp sets are a fresh draw [ours]: the trained policy (adaptive) or the fixed k, InstaHide
+        // weights, partners within groups the size of a training group, seeded from the run's seed.
+        draw: mixing ? 'fresh' : null,
+        groupSize: mixing ? (result.config.workers > 1 ? Math.ceil(result.config.batch / 2) : result.config.batch) : null,
+      },
       /** identifies the run's secret channel permutation without revealing it */
-      keyFingerprint: createHash('sha256').update(JSON.stringify(result.frontEnd.permutation)).digest('hex').slice(0, 16),
+      keyFingerprint: fe ? createHash('sha256').update(JSON.stringify(fe.permutation)).digest('hex').slice(0, 16) : null,
       seed: run.seed,
-      policyVersion: null,
+      policyVersion: result.policyVersion,
       exportFormat: req.format,
-      tensor: req.format === 'tensor' ? { dtype: 'float32', sampleShape: result.output.sampleShape, layout: 'NHWC', standardise: { mean: result.frontEnd.mean, std: result.frontEnd.std } } : null,
+      tensor:
+        req.format === 'tensor'
+          ? { dtype: 'float32', sampleShape: result.output.sampleShape, layout: 'NHWC', standardise: fe ? { mean: fe.mean, std: fe.std } : { mean: 127.5, std: 128 } }
+          : null,
       identities: privateLabels.map((l, i) => ({ label: i, name: nameOf.get(l) ?? '' })),
       counts: { samples: result.output.samples.length, identities: privateLabels.length },
       samples: result.output.samples.map((s) => {
-        const item = items[s.index];
-        return { ...s, recipe: { kind: 'masked', sources: [{ imageHash: hashOfRow.get(item.row), label: item.label, weight: 1 }] } };
+        const r = s.recipe;
+        return {
+          index: s.index,
+          label: s.label,
+          file: s.file,
+          offset: s.offset,
+          recipe: {
+            kind: r.k > 1 ? 'mixed' : 'masked',
+            k: r.k,
+            sources: r.sources.map((src, i) => ({ imageHash: hashOfRow.get(items[src].row), label: items[src].label, weight: r.lambdas[i] })),
+            labelWeights: r.labelWeights,
+            signMaskSeed: r.signSeed,
+          },
+        };
       }),
       files: result.output.files,
     };
     const text = JSON.stringify(manifest, null, 2);
     await writeFile(join(stage.path, 'manifest.json'), text);
     ctx.throwIfCancelled();
-    await stage.commit();
+    await stage.commit().catch((err: unknown) => {
+      throw cannotWrite(out, err);
+    });
     deps.store.runs.addExport({
       id: `ex_${randomBytes(5).toString('hex')}`,
       runId: run.id,

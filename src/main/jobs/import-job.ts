@@ -74,6 +74,11 @@ export async function importDataset(deps: DatasetJobDeps, req: ParsedRequestOf<'
     throw new AppError(
       'VALIDATION',
       `Only ${kept.length} identity folder(s) in ${req.dir} have 2 or more usable images; at least 2 are needed. ${skipped.length} file(s) were unusable: see the report, fix them, and import again.`,
+      {
+        skipped: [...skipped].sort((a, b) => (a.path < b.path ? -1 : 1)),
+        droppedIdentities: droppedIdentities.map((name) => ({ name, reason: `${counts.get(name) ?? 0} usable image(s); 2 are needed` })),
+        duplicates: [...groups.values()],
+      },
     );
   }
   const labelOf = new Map(kept.map((name, label) => [name, label]));

@@ -41,7 +41,8 @@ export async function startTraining(deps: TrainJobDeps, req: ParsedRequestOf<'ru
   const name = req.name ? uniqueRunName(deps.store, req.name) : uniqueRunName(deps.store, `${dataset.name}-${req.defense}-s${req.seed}`);
   deps.store.runs.create({ id: runId, name, datasetId: dataset.id, defense: req.defense, seed: req.seed, config: { request: req } });
   deps.bus.emit('runs.changed', { runId });
-  return runWorker(deps, runId, { defense: req.defense, profile: req.profile, seed: req.seed, epochs: req.epochs, backend: req.backend ?? null, resume: false }, ctx);
+  const defence = { k: req.k, accuracyBudget: req.accuracyBudget, noiseMultiplier: req.noiseMultiplier, targetEpsilon: req.targetEpsilon, clip: req.clip, channelSelection: req.channelSelection };
+  return runWorker(deps, runId, { defense: req.defense, profile: req.profile, seed: req.seed, epochs: req.epochs, backend: req.backend ?? null, resume: false, defence }, ctx);
 }
 
 export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: JobContext): Promise<TrainResult> {
@@ -60,7 +61,7 @@ export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: Jo
   );
 }
 
-type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs' | 'backend' | 'resume'>;
+type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs' | 'backend' | 'resume' | 'defence'>;
 
 async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions, ctx: JobContext): Promise<TrainResult> {
   const run = deps.store.runs.resolve(runId);
@@ -97,8 +98,8 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
             break;
           }
           case 'epoch': {
-            const { epoch, loss, accuracy, lr, imagesPerSecond, seconds } = msg.info;
-            const values = { loss, accuracy, lr, imagesPerSecond, seconds };
+            const { epoch, loss, accuracy, lr, imagesPerSecond, seconds, defence } = msg.info;
+            const values = { loss, accuracy, lr, imagesPerSecond, seconds, ...defence };
             deps.store.runs.addMetrics(runId, epoch, (epoch + 1) * 1_000_000, values);
             live.epoch(epoch, values);
             deps.bus.emit('runs.changed', { runId });
@@ -130,8 +131,8 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
             tarAtFar1e3: final.evaluation.verification.tarAtFar1e3,
           }
         : { identification: 0, verification: 0, tarAtFar1e2: null, tarAtFar1e3: null },
-      policy: null,
-      epsilon: null,
+      policy: final.policy ?? null,
+      epsilon: final.epsilon ?? null,
       status: final.status === 'done' ? 'done' : 'cancelled',
     };
     if (final.status === 'cancelled') {

@@ -22,10 +22,36 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
-/** What a failed call returns: a code from the closed set and a human, actionable message. */
+/** A file that was not used, and why in plain words (paths relative to the folder named in the message). */
+export interface DetailFile {
+  path: string;
+  reason: string;
+}
+
+/** An identity (person folder) that was left out, and why. */
+export interface DetailIdentity {
+  name: string;
+  reason: string;
+}
+
+/**
+ * The report behind an error whose message refers to it ("see the report"): plain JSON, every
+ * field optional. Transports pass it through unchanged; the CLI and the UI list it.
+ */
+export interface ErrorDetails {
+  /** files that could not be used, with the reason */
+  skipped?: DetailFile[];
+  /** identities left out, with the reason */
+  droppedIdentities?: DetailIdentity[];
+  /** groups of files with identical content: the first path of each group is the copy that counts */
+  duplicates?: string[][];
+}
+
+/** What a failed call returns: a code from the closed set, a human, actionable message and, where the message refers to one, its report. */
 export interface ErrorInfo {
   code: ErrorCode;
   message: string;
+  details?: ErrorDetails;
 }
 
 /** Every call's outcome: `{ ok: true, value }` or `{ ok: false, error }`. */
@@ -34,10 +60,17 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorInfo }
 /** Thrown inside handlers and services; translated to an envelope at the boundary. */
 export class AppError extends Error {
   readonly code: ErrorCode;
-  constructor(code: ErrorCode, message: string) {
+  readonly details: ErrorDetails | undefined;
+  constructor(code: ErrorCode, message: string, details?: ErrorDetails) {
     super(message);
     this.name = 'AppError';
     this.code = code;
+    this.details = details;
+  }
+
+  /** Rebuilds the error from an envelope that crossed a boundary, keeping its details. */
+  static from(info: ErrorInfo): AppError {
+    return new AppError(info.code, info.message, info.details);
   }
 }
 
@@ -51,7 +84,23 @@ export function fail(code: ErrorCode, message: string): { ok: false; error: Erro
 
 /** Translates anything thrown into an envelope; unknown errors become INTERNAL with their message. */
 export function toErrorInfo(err: unknown): ErrorInfo {
-  if (err instanceof AppError) return { code: err.code, message: err.message };
+  if (err instanceof AppError) return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected error: ${message}. Please report it with the steps that led here.` };
+}
+
+/**
+ * The details as plain lines, grouped with a heading per kind (shared by the CLI's text mode and
+ * the UI, so both list the same report). Empty when there are none.
+ */
+export function detailLines(details: ErrorDetails | undefined): string[] {
+  if (!details) return [];
+  const lines: string[] = [];
+  const section = (title: string, items: string[]): void => {
+    if (items.length > 0) lines.push(`${title} (${items.length}):`, ...items.map((i) => `  ${i}`));
+  };
+  section('Files not used', (details.skipped ?? []).map((f) => `${f.path}: ${f.reason}`));
+  section('Identities left out', (details.droppedIdentities ?? []).map((i) => `${i.name}: ${i.reason}`));
+  section('Duplicate files', (details.duplicates ?? []).map((g) => `${g.slice(1).join(', ')}: same content as ${g[0]}`));
+  return lines;
 }

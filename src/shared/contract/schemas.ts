@@ -86,13 +86,25 @@ export const runsTrain = z
     k: z.number().int().min(2).max(6).optional(),
     /** accuracy budget delta of the adaptive defence, as a fraction (0.02 = 2 points) */
     accuracyBudget: z.number().min(0).max(1).default(0.02),
+    /** DP-SGD noise multiplier sigma (noise std / clip); exclusive with targetEpsilon */
+    noiseMultiplier: z.number().min(0.01).max(1000).optional(),
+    /** DP-SGD: solve sigma so that epsilon at delta 1e-5 reaches this after the run's steps */
+    targetEpsilon: z.number().min(0.01).max(1000).optional(),
+    /** DP-SGD per-microbatch L2 clipping norm C */
+    clip: z.number().min(1e-6).max(1e6).optional(),
+    /** frequency channel selection: by energy (default) or the learned masking network */
+    channelSelection: z.enum(['energy', 'learned']).optional(),
     epochs: z.number().int().min(1).max(1000).optional(),
     profile: z.enum(['quick', 'standard']).default('standard'),
     name: name.optional(),
     seed: seed.default(1),
     backend: z.enum(BACKENDS).optional(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.noiseMultiplier === undefined || r.targetEpsilon === undefined, {
+    message: 'give the noise multiplier or the target epsilon, not both',
+    path: ['targetEpsilon'],
+  });
 
 export const reportsCreate = z
   .object({

@@ -1,6 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/index.ts';
+import { printError } from '../../../src/main/cli/output.ts';
+import { oneUsableIdentityFolder } from '../../helpers/face-folder.ts';
 import { tempDir } from '../../helpers/temp.ts';
 
 async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -46,6 +48,54 @@ describe('the veil command line', () => {
     const r = await cli(['--data-dir', dataDir, 'datasets', 'synth', '--name', 'x', '--identities', 'lots']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--identities takes a whole number/);
+  });
+
+  it('lists the files, identities and duplicates behind a failed import in text mode', async () => {
+    const root = tempDir();
+    await oneUsableIdentityFolder(root);
+    const r = await cli(['--data-dir', dataDir, 'datasets', 'import', root, '--name', 'one-usable']);
+    expect(r.code).toBe(2);
+    const all = r.stderr.trimEnd().split('\n');
+    const lines = all.slice(all.findIndex((l) => l.startsWith('veil: ')));
+    expect(lines[0]).toMatch(/^veil: Only 1 identity folder\(s\).*see the report/);
+    expect(lines.slice(1)).toEqual([
+      '  Files not used (2):',
+      expect.stringMatching(/^ {4}bob\/2\.jpg: \S/),
+      expect.stringMatching(/^ {4}carol\/1\.png: .*empty/i),
+      '  Identities left out (2):',
+      '    bob: 1 usable image(s); 2 are needed',
+      '    carol: 0 usable image(s); 2 are needed',
+      '  Duplicate files (1):',
+      '    carol/2.jpg: same content as alice/1.jpg',
+    ]);
+  });
+
+  it('prints the failed import\'s report in the --json error', async () => {
+    const root = tempDir();
+    await oneUsableIdentityFolder(root);
+    const r = await cli(['--data-dir', dataDir, 'datasets', 'import', root, '--name', 'one-usable', '--json']);
+    expect(r.code).toBe(2);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ ok: false, error: { code: 'VALIDATION', details: { duplicates: [['alice/1.jpg', 'carol/2.jpg']] } } });
+    expect(doc.error.details.skipped).toEqual([
+      { path: 'bob/2.jpg', reason: expect.any(String) },
+      { path: 'carol/1.png', reason: expect.stringMatching(/empty/i) },
+    ]);
+    expect(doc.error.details.droppedIdentities.map((i: { name: string }) => i.name)).toEqual(['bob', 'carol']);
+  });
+
+  it('shows the first 20 lines of a long report, then how many more there are', () => {
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (c) => (text += c));
+    const skipped = Array.from({ length: 30 }, (_, i) => ({ path: `p/${String(i).padStart(2, '0')}.jpg`, reason: 'corrupt' }));
+    const code = printError({ json: false, stdout: new PassThrough(), stderr }, { code: 'VALIDATION', message: 'see the report', details: { skipped } });
+    expect(code).toBe(2);
+    const lines = text.trimEnd().split('\n');
+    expect(lines).toHaveLength(1 + 20 + 1);
+    expect(lines[1]).toBe('  Files not used (30):');
+    expect(lines[20]).toBe('    p/18.jpg: corrupt');
+    expect(lines[21]).toBe('  ... and 11 more line(s); run with --json for the whole report.');
   });
 
   it('prints usage with --help', async () => {

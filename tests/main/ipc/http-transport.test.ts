@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BODY_BYTES, startHttpBridge, type HttpBridge } from '../../../src/main/ipc/http-transport.ts';
+import { oneUsableIdentityFolder } from '../../helpers/face-folder.ts';
 import { tempBackend, tempDir } from '../../helpers/temp.ts';
 
 interface RawResponse {
@@ -114,6 +115,16 @@ describe('the HTTP bridge', () => {
       const direct = await backend.router.invoke(method, body);
       expect(viaHttp, method).toEqual(JSON.parse(JSON.stringify(direct)));
     }
+  });
+
+  it('answers a failed import with its report in the error envelope (400, same as the router)', async () => {
+    const root = tempDir();
+    await oneUsableIdentityFolder(root);
+    const r = await call('datasets.import', { dir: root, name: 'one-usable' });
+    expect(r.status).toBe(400);
+    const viaHttp = JSON.parse(r.body);
+    expect(viaHttp.error.details.skipped.map((f: { path: string }) => f.path)).toEqual(['bob/2.jpg', 'carol/1.png']);
+    expect(viaHttp).toEqual(JSON.parse(JSON.stringify(await backend.router.invoke('datasets.import', { dir: root, name: 'one-usable' }))));
   });
 
   it('streams job progress events to an authenticated client', async () => {

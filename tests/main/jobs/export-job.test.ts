@@ -25,6 +25,37 @@ describe('masked training-set export', () => {
     if (!none.ok) throw new Error(none.error.message);
   });
 
+  it('exports an adaptive run\'s mixed samples with their recipes and the policy version, and its train result has the policy', async () => {
+    // 3 epochs: 2 of warm-up with k = 2, then the policy picks k
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'adaptive', profile: 'quick', epochs: 3, name: 'adaptive' });
+    if (!r.ok) throw new Error(r.error.message);
+    const v = r.value as TrainResult;
+    expect(v.policy!.meanK).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(v.policy!.kHistogram)).toEqual(['2', '3', '4', '5', '6']);
+    const names = new Set(b.store.runs.detail(v.runId).metrics.map((m) => m.name));
+    for (const n of ['mu', 'reward', 'entropy', 'meanK', 'k2', 'k6', 'valAccuracy']) expect(names).toContain(n);
+    const target = join(out, 'adaptive');
+    const e = await b.router.invoke('exports.create', { run: 'adaptive', out: target, format: 'tensor' });
+    if (!e.ok) throw new Error(e.error.message);
+    const manifest = JSON.parse(readFileSync((e.value as ExportResponse).manifest, 'utf8'));
+    expect(manifest.policyVersion).toBeGreaterThan(0);
+    expect(manifest.defence).toMatchObject({ draw: 'fresh', domain: 'frequency', mixing: { k: 'policy' } });
+    for (const s of manifest.samples) {
+      expect(s.recipe.k).toBeGreaterThanOrEqual(2);
+      expect(s.recipe.sources).toHaveLength(s.recipe.k);
+      expect(s.recipe.sources.reduce((a: number, x: { weight: number }) => a + x.weight, 0)).toBeCloseTo(1, 6);
+      expect(s.recipe.labelWeights.reduce((a: number, x: { weight: number }) => a + x.weight, 0)).toBeCloseTo(1, 6);
+    }
+  });
+
+  it('refuses to export a dp-sgd run, saying its protection is in the model', async () => {
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', profile: 'quick', epochs: 1, name: 'dp' });
+    if (!r.ok) throw new Error(r.error.message);
+    const e = await b.router.invoke('exports.create', { run: 'dp', out: join(out, 'dp'), format: 'tensor' });
+    expect(e).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+    expect(JSON.stringify(e)).toContain('protection is in the model');
+  });
+
   it('round-trips a tensor export: shapes, labels, hashes, and the masked coefficients themselves', async () => {
     const target = join(out, 'tensor');
     const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor' });

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync, symlinkSync, writeFile
 import { join, relative } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ImportDatasetResponse } from '../../../src/shared/contract/api.ts';
-import { faceFile, goodFolder, hugePngHeader, pgmFile, write } from '../../helpers/face-folder.ts';
+import { faceFile, goodFolder, hugePngHeader, oneUsableIdentityFolder, pgmFile, write } from '../../helpers/face-folder.ts';
 import { tempBackend, tempDir } from '../../helpers/temp.ts';
 
 function treeFingerprint(root: string): string {
@@ -132,6 +132,24 @@ describe('imports that cannot proceed', () => {
     const r = await backend.router.invoke('datasets.import', { dir: root, name: 'x' });
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
     expect(backend.store.datasets.list()).toEqual([]);
+  });
+
+  it('carries its report when it fails: each unused file with its reason, identities left out, duplicates', async () => {
+    const root = tempDir();
+    await oneUsableIdentityFolder(root);
+    const r = await backend.router.invoke('datasets.import', { dir: root, name: 'one-usable' });
+    if (r.ok) throw new Error('the import should have failed');
+    expect(r.error.code).toBe('VALIDATION');
+    expect(r.error.message).toMatch(/see the report/);
+    const d = r.error.details!;
+    expect(d.skipped!.map((f) => f.path)).toEqual(['bob/2.jpg', 'carol/1.png']);
+    expect(d.skipped![0].reason).toMatch(/corrupt|not an image|unsupported/i);
+    expect(d.skipped![1].reason).toMatch(/empty/i);
+    expect(d.droppedIdentities).toEqual([
+      { name: 'bob', reason: '1 usable image(s); 2 are needed' },
+      { name: 'carol', reason: '0 usable image(s); 2 are needed' },
+    ]);
+    expect(d.duplicates).toEqual([['alice/1.jpg', 'carol/2.jpg']]);
   });
 
   it('leaves no half dataset when cancelled', async () => {

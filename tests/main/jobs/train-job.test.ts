@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resumeTraining, startTraining } from '../../../src/main/jobs/train-job.ts';
+import type { TrainResult } from '../../../src/shared/domain/run.ts';
 import { tempBackend } from '../../helpers/temp.ts';
 
 describe('training runs as jobs', () => {
@@ -30,8 +31,20 @@ describe('training runs as jobs', () => {
     await expect(b.jobs.run('train', 'again', (job) => resumeTraining(deps, run.id, job))).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
-  it('refuses a defence that is not trainable yet with UNSUPPORTED', async () => {
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'adaptive' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
+  it('trains dp-sgd and records epsilon per epoch and in the result; the GroupNorm choice in the run', async () => {
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', profile: 'quick', epochs: 2, targetEpsilon: 50 });
+    if (!r.ok) throw new Error(r.error.message);
+    const v = r.value as TrainResult;
+    expect(v.epsilon).toBeGreaterThan(0);
+    expect(v.epsilon).toBeLessThanOrEqual(50);
+    expect(v.policy).toBeNull();
+    const detail = b.store.runs.detail(v.runId);
+    expect(detail.metrics.find((m) => m.name === 'epsilon')!.points).toHaveLength(2);
+    expect(detail.config).toMatchObject({ net: { norm: 'group' }, defence: { dp: { targetEpsilon: 50, norm: 'group' } } });
+  });
+
+  it('refuses both a noise multiplier and a target epsilon', async () => {
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', noiseMultiplier: 1, targetEpsilon: 3 });
+    expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });

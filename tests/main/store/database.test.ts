@@ -1,4 +1,6 @@
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../src/shared/contract/errors.ts';
@@ -6,6 +8,8 @@ import { LATEST_SCHEMA_VERSION, migrate, openDatabase } from '../../../src/main/
 import { MIGRATIONS } from '../../../src/main/store/migrations/index.ts';
 import { RunsRepo } from '../../../src/main/store/repos/runs-repo.ts';
 import { tempDir } from '../../helpers/temp.ts';
+
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
 
 const TABLES = ['datasets', 'identities', 'images', 'runs', 'run_metrics', 'checkpoints', 'attacks', 'attack_samples', 'exports', 'reports'];
 
@@ -37,6 +41,23 @@ describe('the studio database', () => {
     expect(again.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table'").get()).toEqual({ n: 0 });
     again.close();
   });
+
+  for (const mode of ['delete', 'wal'] as const) {
+    it(`refuses a newer database (journal mode ${mode}) with its bytes unchanged and no -wal or -shm created`, () => {
+      const file = join(tempDir(), `future-${mode}.sqlite`);
+      const raw = new Database(file);
+      raw.pragma(`journal_mode = ${mode}`);
+      raw.exec("CREATE TABLE future_things (x TEXT); INSERT INTO future_things VALUES ('kept')");
+      raw.pragma(`user_version = ${LATEST_SCHEMA_VERSION + 10}`);
+      raw.close();
+      const before = sha256(readFileSync(file));
+      const entries = readdirSync(dirname(file)).sort();
+      expect(() => openDatabase({ file })).toThrowError(/schema version \d+, newer than this studio/);
+      expect(sha256(readFileSync(file))).toBe(before);
+      expect(readdirSync(dirname(file)).sort()).toEqual(entries);
+      expect(existsSync(`${file}-wal`) || existsSync(`${file}-shm`)).toBe(false);
+    });
+  }
 
   it('applies migrations in one transaction: a failing migration leaves no table behind', () => {
     const db = new Database(':memory:');

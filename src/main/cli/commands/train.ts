@@ -12,6 +12,8 @@ function summary(r: TrainResult): string {
   return [
     `Run ${r.runId}: ${r.defense} on ${r.dataset}, ${r.epochs} epochs on ${r.backend} in ${r.seconds}s (seed ${r.seed}).`,
     `Held-out identification ${percent(r.accuracy.identification)}; verification ${percent(r.accuracy.verification)} (10-fold), TAR@FAR=1e-2 ${percent(r.accuracy.tarAtFar1e2)}, TAR@FAR=1e-3 ${percent(r.accuracy.tarAtFar1e3)}.`,
+    ...(r.policy ? [`Policy: mean k ${r.policy.meanK.toFixed(2)}; k histogram ${Object.entries(r.policy.kHistogram).map(([k, n]) => `${k}:${n}`).join(' ')} (last epoch).`] : []),
+    ...(r.epsilon !== null ? [`DP-SGD: epsilon ${r.epsilon.toFixed(2)} at delta 1e-5.`] : []),
   ].join('\n');
 }
 
@@ -28,11 +30,20 @@ export async function trainCommand(ctx: CliContext): Promise<void> {
   }
   const profile = f.profile ?? (f.quick ? 'quick' : 'standard');
   if (profile !== 'quick' && profile !== 'standard') throw new AppError('VALIDATION', '--profile must be quick or standard.');
+  const selection = f['channel-selection'];
+  if (selection !== undefined && selection !== 'energy' && selection !== 'learned') throw new AppError('VALIDATION', '--channel-selection must be energy or learned.');
+  if (f['noise-multiplier'] !== undefined && f['target-epsilon'] !== undefined) {
+    throw new AppError('VALIDATION', 'Give --noise-multiplier or --target-epsilon, not both (the target epsilon solves for the noise).');
+  }
   const r = await ctx.call('runs.train', {
     dataset: f.dataset,
     defense: defense as Defense,
     k: f.k === undefined ? undefined : intFlag(f, 'k', 2),
     accuracyBudget: numberFlag(f, 'accuracy-budget') ?? 0.02,
+    noiseMultiplier: numberFlag(f, 'noise-multiplier'),
+    targetEpsilon: numberFlag(f, 'target-epsilon'),
+    clip: numberFlag(f, 'clip'),
+    channelSelection: selection as 'energy' | 'learned' | undefined,
     epochs: f.epochs === undefined ? undefined : intFlag(f, 'epochs', 1),
     profile,
     name: typeof f.name === 'string' ? f.name : undefined,

@@ -2,8 +2,10 @@
  * Writes a run's masked training samples into a folder (DESIGN.md section 8): `imagefolder`
  * (a PNG visualisation of each masked sample, one folder per identity) or `tensor` (float32
  * shards `[n, S/8, S/8, kept]` of the masked, permuted frequency channels, before the network's
- * standardisation, with int32 label shards, as .npy). Returns each sample's file and every
- * file's sha256; the caller writes the manifest and renames the folder into place.
+ * standardisation, with int32 label shards, as .npy). MixUp defences export freshly drawn mixed
+ * samples (engine/defence/apply.ts, the code the attacks use), each with its recipe; pixel-domain
+ * mixes are `[n, S, S, C]` scaled to about [-1, 1]. Returns each sample's file and every file's
+ * sha256; the caller writes the manifest and renames the folder into place.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
@@ -11,7 +13,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { encodeNpy } from '../../data/export/npy.ts';
-import { maskedCoefficients, visualiseMasked, type FrontEndState } from '../masking/front-end.ts';
+import { hashSeed } from '../../data/synth/random.ts';
+import { applyDefence, type DefenceModel, type SampleRecipe } from '../defence/apply.ts';
 import { batchTensor, type TrainData } from '../train/data.ts';
 
 export type ExportFormat = 'imagefolder' | 'tensor';
@@ -29,13 +32,17 @@ export interface ExportedSample {
   /** file relative to the export folder; for tensors the shard, with `offset` inside it */
   file: string;
   offset: number | null;
+  /** how the sample was made; `sources` index the export's items */
+  recipe: SampleRecipe;
 }
 
 export interface ExportOutput {
   samples: ExportedSample[];
   files: { path: string; sha256: string; bytes: number }[];
-  /** per-sample shape of the tensor data `[S/8, S/8, kept]` */
+  /** per-sample shape of the tensor data `[S/8, S/8, kept]` (or `[S, S, C]` for pixel mixes) */
   sampleShape: number[];
+  /** 'frequency' (masked coefficients) or 'pixels' (pixel-domain MixUp) */
+  form: 'frequency' | 'pixels';
 }
 
 export const SHARD_SIZE = 1024;
@@ -51,12 +58,13 @@ export async function writeMaskedSet(
   format: ExportFormat,
   data: TrainData,
   items: readonly ExportItem[],
-  frontEnd: FrontEndState,
+  defence: DefenceModel,
   onProgress: (done: number, total: number) => void,
 ): Promise<ExportOutput> {
   const samples: ExportedSample[] = [];
   const files: ExportOutput['files'] = [];
   let sampleShape: number[] = [];
+  let form: ExportOutput['form'] = 'frequency';
   if (format === 'imagefolder') {
     for (const id of new Set(items.map((i) => i.identity))) await mkdir(join(dir, id), { recursive: true });
   }
@@ -65,11 +73,22 @@ export async function writeMaskedSet(
     const parts: Float32Array[] = [];
     for (let c = 0; c < shardItems.length; c += CHUNK) {
       const chunk = shardItems.slice(c, c + CHUNK);
-      const masked = tf.tidy(() => maskedCoefficients(batchTensor(data, chunk.map((i) => i.row)), frontEnd));
+      const first = shard * SHARD_SIZE + c;
+      const pixelBatch = batchTensor(data, chunk.map((i) => i.row));
+      // CHUNK is a multiple of every training group size, so export groups match training's.
+      const applied = applyDefence(defence, pixelBatch, chunk.map((i) => i.label), { seed: hashSeed(defence.config.seed, first, 0xe4) });
+      pixelBatch.dispose();
+      const masked = applied.samples;
+      form = applied.form;
+      const recipes = applied.recipes.map((r) => ({ ...r, sources: r.sources.map((s) => s + first) }));
       sampleShape = masked.shape.slice(1);
-      if (format === 'tensor') parts.push((await masked.data()) as Float32Array);
-      else {
-        const pictures = tf.tidy(() => visualiseMasked(masked, frontEnd).round().toInt());
+      if (format === 'tensor') {
+        parts.push((await masked.data()) as Float32Array);
+        chunk.forEach((item, k) => samples.push({ index: first + k, label: item.label, file: '', offset: null, recipe: recipes[k] }));
+        applied.images.dispose();
+      } else {
+        const pictures = tf.tidy(() => applied.images.round().toInt());
+        applied.images.dispose();
         const pixels = (await pictures.data()) as Int32Array;
         pictures.dispose();
         const { size, channels } = data;
@@ -80,7 +99,7 @@ export async function writeMaskedSet(
           const png = await sharp(raw, { raw: { width: size, height: size, channels } }).png().toBuffer();
           const file = `${item.identity}/${String(index).padStart(6, '0')}.png`;
           await put(dir, file, new Uint8Array(png), files);
-          samples.push({ index, label: item.label, file, offset: null });
+          samples.push({ index, label: item.label, file, offset: null, recipe: recipes[k] });
         }
       }
       masked.dispose();
@@ -92,8 +111,8 @@ export async function writeMaskedSet(
       parts.reduce((offset, p) => (all.set(p, offset), offset + p.length), 0);
       await put(dir, `${name}.x.npy`, encodeNpy({ dtype: 'float32', data: all, shape: [shardItems.length, ...sampleShape] }), files);
       await put(dir, `${name}.y.npy`, encodeNpy({ dtype: 'int32', data: Int32Array.from(shardItems.map((i) => i.label)), shape: [shardItems.length] }), files);
-      shardItems.forEach((item, k) => samples.push({ index: shard * SHARD_SIZE + k, label: item.label, file: `${name}.x.npy`, offset: k }));
+      for (const s of samples) if (s.index >= shard * SHARD_SIZE && !s.file) Object.assign(s, { file: `${name}.x.npy`, offset: s.index - shard * SHARD_SIZE });
     }
   }
-  return { samples, files, sampleShape };
+  return { samples, files, sampleShape, form };
 }

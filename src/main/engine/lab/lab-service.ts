@@ -48,7 +48,7 @@ export async function labPreview(req: LabRequest): Promise<LabOutput> {
     energy = channelEnergy(req.energyRows.map(row), req.size, req.channels);
     energies.set(key, energy);
   }
-  const gates = (frozen as { gates?: number[] } | null)?.gates ?? null;
+  const gates = frozen?.gates ?? null;
   return labPictures({
     images: req.rows.map(row),
     size: req.size,

@@ -22,6 +22,8 @@ export interface FrontEndState {
   std: number[];
   /** mean |coefficient| of all 64*planes channels on the training split (for the Defence Lab) */
   energy: number[];
+  /** the masking network's gate logit per channel, when the selection was learned (for the Defence Lab) */
+  gates?: number[];
 }
 
 export interface FrontEndConfig {
@@ -90,10 +92,11 @@ export function selectChannels(energy: readonly number[], planes: number, keepPe
 }
 
 /** Fits the front end on training pixels: energies, kept channels, secret permutation, statistics. */
-export function fitFrontEnd(train: tf.Tensor4D, config: FrontEndConfig): FrontEndState {
+export function fitFrontEnd(train: tf.Tensor4D, config: FrontEndConfig, chosen?: readonly number[]): FrontEndState {
   const planes = train.shape[3] as 1 | 3;
   const energy = tf.tidy(() => Array.from(frequencyChannels(train).abs().mean([0, 1, 2]).dataSync()));
-  const kept = selectChannels(energy, planes, config.keepPerPlane);
+  // `chosen`: a selection made elsewhere (the learned masking network, engine/defence/masking-net.ts)
+  const kept = chosen ? [...chosen].sort((x, y) => x - y) : selectChannels(energy, planes, config.keepPerPlane);
   const permutation = new Rng(hashSeed(config.keySeed, 0x6b65)).shuffle(kept.map((_, i) => i));
   const state: FrontEndState = { planes, kept, permutation, mean: [], std: [], energy };
   const { mean, variance } = tf.tidy(() => {

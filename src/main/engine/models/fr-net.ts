@@ -20,6 +20,10 @@ export interface FrNetConfig {
   blocks: number;
   /** embedding size (DESIGN: 128-512, default 256) */
   embedding: number;
+  /** 'group': GroupNorm in place of batch norm (DP-SGD keeps examples independent); default batch */
+  norm?: 'batch' | 'group';
+  /** GroupNorm groups */
+  groups?: number;
 }
 
 export const STEM_WIDTH = 64;
@@ -67,7 +71,8 @@ function block(ctx: Ctx, name: string, x: tf.Tensor4D, stride: number): tf.Tenso
 }
 
 /** Embeddings `[N, embedding]` (not normalised) for inputs `[N, H, W, inputChannels]`. */
-export function frNetForward(ctx: Ctx, cfg: FrNetConfig, x: tf.Tensor4D): tf.Tensor2D {
+export function frNetForward(outer: Ctx, cfg: FrNetConfig, x: tf.Tensor4D): tf.Tensor2D {
+  const ctx: Ctx = cfg.norm === 'group' ? { ...outer, groupNorm: cfg.groups ?? 16 } : outer;
   let h = conv(ctx, 'stem', x, cfg.stem === 'pixels' ? 8 : 1);
   h = prelu(ctx, 'stem/act', batchNorm(ctx, 'stem/bn', h)) as tf.Tensor4D;
   cfg.widths.forEach((_, s) => {

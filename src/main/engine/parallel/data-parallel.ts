@@ -21,11 +21,22 @@ export function helperWorkerUrl(): URL {
 export interface BatchGradients {
   loss: number;
   grads: tf.NamedTensorMap;
+  /** per-sample losses in batch order, when the replica keeps them (adaptive) */
+  perSample?: Float32Array | null;
 }
 
 /** Single-threaded gradients (also the fallback for batches too small to split). */
 export function localGradients(replica: Replica, items: readonly Item[], augment?: readonly Augment[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   return tf.variableGrads(() => tf.tidy(() => replica.loss(items, augment)), replica.params.trainable());
+}
+
+/**
+ * Where `gradients` splits a batch of `n`: the leader's first half, the helper's second; no split
+ * when the second half would hold fewer than 2 (MixUp draws partners within these groups).
+ */
+export function halfSplit(n: number): number {
+  const half = Math.ceil(n / 2);
+  return n - half < 2 ? n : half;
 }
 
 export class DataParallel {
@@ -84,12 +95,12 @@ export class DataParallel {
 
   /** Averaged gradients of the batch: the helper takes the second half, the leader the first. */
   async gradients(items: readonly Item[], augment?: readonly Augment[]): Promise<BatchGradients> {
-    const half = Math.ceil(items.length / 2);
-    if (items.length - half < 2) {
+    const half = halfSplit(items.length);
+    if (half === items.length) {
       const { value, grads } = localGradients(this.replica, items, augment);
       const loss = (await value.data())[0];
       value.dispose();
-      return { loss, grads };
+      return { loss, grads, perSample: this.replica.takePerSample?.() ?? null };
     }
     const theirs = this.request({ type: 'step', items: items.slice(half), augment: augment?.slice(half), paramsVersion: this.version });
     const mine = localGradients(this.replica, items.slice(0, half), augment?.slice(0, half));
@@ -109,7 +120,9 @@ export class DataParallel {
     });
     const loss = (await mine.value.data())[0] * wa + reply.loss * wb;
     tf.dispose([mine.value, ...Object.values(mine.grads)]);
-    return { loss, grads };
+    const own = this.replica.takePerSample?.() ?? null;
+    const perSample = own && reply.perSample ? Float32Array.from([...own, ...reply.perSample]) : null;
+    return { loss, grads, perSample };
   }
 
   async close(): Promise<void> {

@@ -39,7 +39,8 @@ async function step(msg: Extract<ToHelper, { type: 'step' }>): Promise<void> {
   }
   const loss = (await value.data())[0];
   tf.dispose([value, ...Object.values(grads)]);
-  port.postMessage({ type: 'grads', loss } satisfies FromHelper);
+  const perSample = replica!.takePerSample?.();
+  port.postMessage({ type: 'grads', loss, ...(perSample ? { perSample: Array.from(perSample) } : {}) } satisfies FromHelper);
 }
 
 port.on('message', (msg: ToHelper) => {

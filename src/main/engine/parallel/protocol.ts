@@ -22,5 +22,5 @@ export type ToHelper =
 
 export type FromHelper =
   | { type: 'ready' }
-  | { type: 'grads'; loss: number }
+  | { type: 'grads'; loss: number; perSample?: number[] }
   | { type: 'error'; message: string };

@@ -5,20 +5,23 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { readPixelCache } from '../../data/cache/pixel-cache.ts';
+import { applySignMasks, mixedLabels, mixTensor, type MixRecipe } from '../defence/mixing.ts';
 import type { FrontEndState } from '../masking/front-end.ts';
-import { headLoss } from '../models/heads.ts';
+import { headLoss, headLossPerSample } from '../models/heads.ts';
 import { dense, denseParams, type Ctx } from '../models/layers.ts';
 import { frNetForward, frNetParams } from '../models/fr-net.ts';
 import type { Params } from '../models/params.ts';
 import { PROBE_CLASSES, PROBE_INPUT, probeForward, probeParams } from '../models/probe-cnn.ts';
 import { resolveConfig, type TrainConfig } from '../train/config.ts';
 import { batchTensor, type Augment, type TrainData } from '../train/data.ts';
-import { createFaceModel, embed, type FaceModel } from '../train/face-model.ts';
+import { createFaceModel, embedInput, modelInput, type FaceModel } from '../train/face-model.ts';
 
 /** One training item: a cache row (or a row of the probe's random batch) and its class. */
 export interface Item {
   row: number;
   label: number;
+  /** MixUp recipe of this anchor, with sources indexed within the items one replica receives */
+  mix?: MixRecipe;
 }
 
 export type ReplicaSpec =
@@ -30,18 +33,48 @@ export interface Replica {
   ctx: Ctx;
   /** mean loss over `items` (inside the caller's tidy / variableGrads) */
   loss(items: readonly Item[], augment?: readonly Augment[]): tf.Scalar;
+  /** the per-sample losses of the last `loss` call, when the defence asks for them (adaptive) */
+  takePerSample?(): Float32Array | null;
   dispose(): void;
 }
 
+/**
+ * The face model's training loss. Items carrying MixUp recipes are mixed after the front end (or
+ * the pixel scaling) with their sign masks, and scored against their mixed labels (DESIGN 5.2);
+ * standardisation is affine and the weights sum to 1, so mixing standardised inputs equals
+ * standardising the mix of masked coefficients (what an export holds).
+ */
 export function faceReplica(model: FaceModel, data: TrainData): Replica {
   const ctx: Ctx = { params: model.params, training: true, statUpdates: [] };
+  const keepPerSample = model.config.defence?.mixing?.k === 'policy';
+  let perSample: tf.Tensor | null = null;
   return {
     params: model.params,
     ctx,
     loss: (items, augment) => {
       const pixels = batchTensor(data, items.map((i) => i.row), augment);
-      const labels = tf.tensor2d(items.map((i) => [i.label]), [items.length, 1], 'int32');
-      return headLoss(ctx, model.config.head, embed(model, ctx, pixels), labels, tf.onesLike(labels).toFloat() as tf.Tensor2D);
+      const recipes = items.every((i) => i.mix) ? items.map((i) => i.mix!) : null;
+      if (!recipes) {
+        const labels = tf.tensor2d(items.map((i) => [i.label]), [items.length, 1], 'int32');
+        return headLoss(ctx, model.config.head, embedInput(model, ctx, modelInput(model, pixels)), labels, tf.onesLike(labels).toFloat() as tf.Tensor2D);
+      }
+      const input = applySignMasks(mixTensor(modelInput(model, pixels), recipes), recipes);
+      const mixed = mixedLabels(recipes, items.map((i) => i.label));
+      const labels = tf.tensor2d(mixed.labels, [items.length, mixed.width], 'int32');
+      const weights = tf.tensor2d(mixed.weights, [items.length, mixed.width]);
+      const per = headLossPerSample(ctx, model.config.head, embedInput(model, ctx, input), labels, weights);
+      if (keepPerSample) {
+        perSample?.dispose();
+        perSample = tf.keep(per);
+      }
+      return per.mean() as tf.Scalar;
+    },
+    takePerSample: () => {
+      if (!perSample) return null;
+      const values = perSample.dataSync() as Float32Array;
+      perSample.dispose();
+      perSample = null;
+      return values;
     },
     dispose: () => model.params.dispose(),
   };

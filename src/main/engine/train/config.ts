@@ -3,6 +3,8 @@
  * run start, and saved with the run and every checkpoint. Profiles are presets of it.
  */
 import type { BackendName, Defense } from '../../../shared/domain/run.ts';
+import { adaptiveFor, mixingFor, PIXEL_DEFENSES, type DefenceConfig, type DefenceOptions } from '../defence/config.ts';
+import { dpFor } from '../defence/dp/dp-config.ts';
 import { DEFAULT_FRONT_END, type FrontEndConfig } from '../masking/front-end.ts';
 import type { FrNetConfig } from '../models/fr-net.ts';
 import { HEAD_DEFAULTS, type HeadConfig } from '../models/heads.ts';
@@ -36,6 +38,8 @@ export interface TrainConfig {
   evalEvery: number;
   /** threads computing gradients (1, or 2 = data-parallel halves with ghost batch norm) */
   workers: number;
+  /** the defence: mixing, the adaptive game, DP-SGD, channel selection (DESIGN 5.2-5.5) */
+  defence: DefenceConfig;
 }
 
 interface ProfilePreset {
@@ -54,7 +58,7 @@ export const PROFILES: Record<Profile, ProfilePreset> = {
   standard: { epochs: 40, frequencyEpochs: 60, widths: [64, 128, 256], blocks: 1, embedding: 256, batch: 32 },
 };
 
-export const TRAINABLE_DEFENSES: readonly Defense[] = ['none', 'ppfr-fd'];
+export const TRAINABLE_DEFENSES: readonly Defense[] = ['none', 'ppfr-fd', 'mixup', 'instahide', 'freq-mixup', 'dp-sgd', 'adaptive'];
 
 export interface ResolveOptions {
   defense: Defense;
@@ -65,6 +69,10 @@ export interface ResolveOptions {
   input: TrainConfig['input'];
   /** gradient threads; default 1 (the engine worker passes what the machine has, up to 2) */
   workers?: number;
+  /** training images (DP-SGD's sampling rate); default: the input's classes x 7 */
+  trainCount?: number;
+  /** defence knobs from the request (k, budget, noise, clip, channel selection) */
+  defence?: DefenceOptions;
 }
 
 /**
@@ -74,8 +82,13 @@ export interface ResolveOptions {
  */
 export function resolveConfig(o: ResolveOptions): TrainConfig {
   const preset = PROFILES[o.profile];
-  const frequency = o.defense !== 'none';
+  const frequency = !PIXEL_DEFENSES.includes(o.defense);
   const epochs = o.epochs ?? (frequency ? preset.frequencyEpochs : preset.epochs);
+  const d = o.defence ?? {};
+  // DP-SGD clips per microbatch on one thread [ours]: the helper thread has no clipping path.
+  const workers = o.defense === 'dp-sgd' ? 1 : (o.workers ?? 1);
+  const trainCount = o.trainCount ?? o.input.classes * 7;
+  const dp = dpFor(o.defense, d, { batch: preset.batch, epochs, trainCount });
   return Object.freeze({
     defense: o.defense,
     profile: o.profile,
@@ -95,11 +108,18 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
       widths: preset.widths,
       blocks: preset.blocks,
       embedding: preset.embedding,
+      ...(dp ? { norm: 'group' as const, groups: dp.groups } : {}),
     },
     head: { ...HEAD_DEFAULTS.cosface, scale: 32, margin: 0.2 },
     frontEnd: frequency ? { ...DEFAULT_FRONT_END, keySeed: o.seed } : null,
     input: o.input,
     evalEvery: 1,
-    workers: o.workers ?? 1,
+    workers,
+    defence: {
+      mixing: mixingFor(o.defense, d.k, workers),
+      adaptive: adaptiveFor(o.defense, d.accuracyBudget),
+      dp,
+      channelSelection: d.channelSelection ?? 'energy',
+    },
   }) as TrainConfig;
 }

@@ -36,7 +36,12 @@ export function modelInput(model: FaceModel, pixels: tf.Tensor4D): tf.Tensor4D {
 }
 
 export function embed(model: FaceModel, ctx: Ctx, pixels: tf.Tensor4D): tf.Tensor2D {
-  return frNetForward(ctx, model.config.net, modelInput(model, pixels));
+  return embedInput(model, ctx, modelInput(model, pixels));
+}
+
+/** Embeddings of network inputs (`modelInput`'s output, possibly mixed). */
+export function embedInput(model: FaceModel, ctx: Ctx, input: tf.Tensor4D): tf.Tensor2D {
+  return frNetForward(ctx, model.config.net, input);
 }
 
 export function disposeFaceModel(model: FaceModel): void {

@@ -12,6 +12,10 @@ import { evaluate } from '../eval/evaluate.ts';
 import { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica } from '../parallel/replica.ts';
 import type { FromWorker, TrainRequest } from '../protocol.ts';
+import { NO_DEFENCE } from '../defence/config.ts';
+import { validationSlice } from '../defence/dual.ts';
+import { learnedFrontEnd } from '../defence/masking-net.ts';
+import { DEFENCE_PART, DefenceRuntime } from '../defence/runtime.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
 import { resolveConfig } from './config.ts';
 import { createFaceModel, disposeFaceModel } from './face-model.ts';
@@ -21,26 +25,38 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
   const started = performance.now();
   const backend = await selectBackend(req.backend ?? undefined);
   const pixels = await readPixelCache(req.cacheFile, { count: req.count, size: req.data.size, channels: req.data.channels });
-  const data = { ...req.data, pixels };
+  const all = { ...req.data, pixels };
   const checkpoint = req.resume ? await loadCheckpoint(req.checkpointDir) : null;
   const config = checkpoint
-    ? { ...checkpoint.manifest.config, backend }
+    ? { ...checkpoint.manifest.config, defence: checkpoint.manifest.config.defence ?? NO_DEFENCE, backend }
     : resolveConfig({
         defense: req.defense,
         profile: req.profile,
         seed: req.seed,
         backend,
         epochs: req.epochs,
-        input: { size: data.size, channels: data.channels, classes: data.classes },
+        input: { size: all.size, channels: all.channels, classes: all.classes },
         workers: req.workers ?? Math.min(2, availableParallelism()),
+        trainCount: all.train.length,
+        defence: req.defence,
       });
-  const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd);
+  // The adaptive defence holds a validation slice of the training images back from FR updates.
+  const held = config.defence.adaptive ? new Set(validationSlice(all.train, config.defence.adaptive.validationFraction)) : new Set<number>();
+  const data = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
+  // DESIGN 5.1 step 3b: the masking network learns the selection before the FR network trains.
+  const learned = !checkpoint && config.frontEnd && config.defence.channelSelection === 'learned' ? await learnedFrontEnd(config, data) : null;
+  const model = createFaceModel(config, data, checkpoint?.manifest.frontEnd ?? learned);
   const optimizer = tf.train.adam(config.lr);
+  const d = config.defence;
+  const defence = d.mixing || d.dp || d.adaptive ? new DefenceRuntime(model, data, all.train.filter((_, i) => held.has(i))) : null;
   let start: Resume | undefined;
   if (checkpoint) {
     await restoreInto(checkpoint, model.params, optimizer);
+    const part = checkpoint.parts.get(DEFENCE_PART);
+    if (defence && part) await defence.restore(part);
     start = checkpoint.manifest.resume;
   }
+  let lastGlobalStep = start?.globalStep ?? 0;
   post({ type: 'started', config, backend, versions: versions(), resumedFrom: start ? start.position : null });
   const parallel =
     config.workers > 1
@@ -54,14 +70,19 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
     onStep: (info) => post({ type: 'step', info }),
     onEpoch: (info) => post({ type: 'epoch', info }),
     shouldStop,
+    defence: defence ?? undefined,
     checkpoint: async (resume) => {
-      const saved = await saveCheckpoint(req.checkpointDir, { config, frontEnd: model.frontEnd, params: model.params, optimizer, resume });
+      lastGlobalStep = resume.globalStep;
+      const parts = defence ? { [DEFENCE_PART]: await defence.part() } : undefined;
+      const saved = await saveCheckpoint(req.checkpointDir, { config, frontEnd: model.frontEnd, params: model.params, optimizer, resume, parts });
       post({ type: 'checkpoint', path: saved.path, hash: saved.hash, position: resume.position });
     },
   } satisfies Parameters<typeof train>[3];
   const outcome = await train(model, optimizer, data, hooks, start, parallel).finally(() => parallel?.close());
   const evaluation = outcome.status === 'done' ? await evaluate(model, data) : null;
+  const result = defence?.result(lastGlobalStep) ?? { policy: null, epsilon: null };
   optimizer.dispose();
+  defence?.dispose();
   disposeFaceModel(model);
-  post({ type: 'done', status: outcome.status, evaluation, seconds: (performance.now() - started) / 1000 });
+  post({ type: 'done', status: outcome.status, evaluation, seconds: (performance.now() - started) / 1000, ...result });
 }

@@ -9,12 +9,12 @@ import * as tf from '@tensorflow/tfjs';
 import { AppError } from '../../../shared/contract/errors.ts';
 import { identificationAccuracy } from '../eval/evaluate.ts';
 import type { DataParallel } from '../parallel/data-parallel.ts';
-import { faceReplica } from '../parallel/replica.ts';
+import { faceReplica, type Item } from '../parallel/replica.ts';
 import { freshResume, type Position, type Resume } from './checkpoint.ts';
 import { augmentFor, batchesPerEpoch, epochBatches, type TrainData } from './data.ts';
 import type { FaceModel } from './face-model.ts';
 import { cosineWithWarmup } from './schedule.ts';
-import { optimizerStep } from './step.ts';
+import { optimizerStep, type StepExtras } from './step.ts';
 
 export interface StepInfo {
   epoch: number;
@@ -32,6 +32,16 @@ export interface EpochInfo {
   lr: number;
   seconds: number;
   imagesPerSecond: number;
+  /** the defence's per-epoch metrics (k histogram, mean k, reward, mu, entropy, epsilon, ...) */
+  defence?: Record<string, number>;
+}
+
+/** What a defence adds to the loop (engine/defence/runtime.ts). */
+export interface TrainDefence {
+  /** the step's items with their MixUp recipes */
+  prepare(items: readonly Item[], epoch: number, step: number): Item[];
+  extras(globalStep: number): StepExtras;
+  endEpoch(epoch: number, globalStep: number): Promise<Record<string, number>>;
 }
 
 export interface TrainHooks {
@@ -41,6 +51,7 @@ export interface TrainHooks {
   shouldStop?(): boolean;
   /** called after every epoch and on cancel with the state to resume from (mid-epoch on cancel) */
   checkpoint?(resume: Resume): Promise<void>;
+  defence?: TrainDefence;
 }
 
 export interface TrainOutcome {
@@ -87,7 +98,7 @@ export async function train(
         await hooks.checkpoint?.({ position, globalStep, epochLossSum: lossSum, epochSeconds: (performance.now() - epochStart) / 1000 });
         return { status: 'cancelled', position };
       }
-      const items = batches[step];
+      const items = hooks.defence ? hooks.defence.prepare(batches[step], epoch, step) : batches[step];
       lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
       (optimizer as unknown as { learningRate: number }).learningRate = lr;
       const augment = augmentFor(items.length, cfg.seed, epoch, step, { flip: cfg.flip, shift: cfg.shift });
@@ -95,6 +106,7 @@ export async function train(
         tf.tidy(() => {
           for (const v of decayed) v.assign(v.mul(1 - lr * cfg.weightDecay));
         }),
+        hooks.defence?.extras(globalStep),
       );
       if (!Number.isFinite(value)) {
         throw new AppError('ENGINE_NAN_LOSS', `The training loss became ${value} at epoch ${epoch + 1}, step ${step + 1}. Lower the learning rate or check the dataset, then start a new run.`);
@@ -116,7 +128,9 @@ export async function train(
     }
     const accuracy = (epoch + 1) % cfg.evalEvery === 0 || epoch === cfg.epochs - 1 ? await identificationAccuracy(model, data) : Number.NaN;
     const seconds = (performance.now() - epochStart) / 1000;
+    const defence = await hooks.defence?.endEpoch(epoch, globalStep);
     await hooks.onEpoch?.({
+      defence,
       epoch,
       loss: lossSum / batches.length,
       accuracy,

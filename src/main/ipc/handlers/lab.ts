@@ -38,7 +38,7 @@ export function labHandlers(b: Backend): Pick<Handlers, 'lab.preview'> {
           throw new AppError('UNSUPPORTED', `Run "${run.name}" has no frequency front end to show (${run.defense === 'none' ? 'it is undefended' : 'it has no checkpoint yet'}). Pick a defended run, or select channels by energy.`);
         }
         checkpointDir = join(b.dataDir, 'runs', run.id, 'checkpoint');
-        const learned = (run.config as { channelSelection?: string } | null)?.channelSelection === 'learned';
+        const learned = (run.config as { defence?: { channelSelection?: string } } | null)?.defence?.channelSelection === 'learned';
         selection = { source: 'run', runId: run.id, learned };
       }
       const picked = [anchor, ...partners];

@@ -12,6 +12,7 @@ export const t = {
     compare: 'Compare',
     export: 'Export',
   },
+  errorDetails: 'Details',
   noToken: 'This page needs the address printed by `veil serve` (it carries the access token). Open that URL.',
   loading: 'Loading…',
   datasets: {
@@ -114,7 +115,7 @@ export const t = {
     lossEpoch: 'Training loss per epoch',
     accuracy: 'Held-out accuracy per epoch',
     policy: 'Adaptive policy per epoch',
-    kHistogram: 'k histogram per epoch (share of samples)',
+    kHistogram: 'k histogram per epoch (samples mixed with each k)',
     other: (name: string) => `${name} per epoch`,
     waiting: 'Waiting for the first step…',
     tags: 'Tags',

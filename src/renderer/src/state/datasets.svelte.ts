@@ -3,6 +3,7 @@
  * detail and thumbnails, and the create/import/delete actions. Views read it; only it calls the API.
  */
 import type { ImportDatasetResponse, RequestOf, VeilApi } from '../../../shared/contract/api.ts';
+import type { ErrorDetails } from '../../../shared/contract/errors.ts';
 import type { DatasetDetail, DatasetSummary } from '../../../shared/domain/dataset.ts';
 
 export class DatasetsState {
@@ -10,6 +11,8 @@ export class DatasetsState {
   loaded = $state(false);
   selected = $state<DatasetDetail | null>(null);
   error = $state<string | null>(null);
+  /** the report behind the last failed create/import, listed under `error` */
+  errorDetails = $state<ErrorDetails | null>(null);
   busy = $state(false);
   /** what the last import from this window kept and skipped */
   lastImport = $state<ImportDatasetResponse | null>(null);
@@ -58,10 +61,14 @@ export class DatasetsState {
   private async create(call: () => ReturnType<VeilApi['invoke']>): Promise<void> {
     this.busy = true;
     this.error = null;
+    this.errorDetails = null;
     try {
       const r = await call();
-      if (!r.ok) this.error = r.error.code === 'CANCELLED' ? null : r.error.message;
-      else await this.select((r.value as DatasetSummary).id);
+      if (!r.ok) {
+        const cancelled = r.error.code === 'CANCELLED';
+        this.error = cancelled ? null : r.error.message;
+        this.errorDetails = cancelled ? null : (r.error.details ?? null);
+      } else await this.select((r.value as DatasetSummary).id);
       await this.refresh();
     } finally {
       this.busy = false;

@@ -96,7 +96,7 @@ describe('the trainer', () => {
     expect(result.verification.genuinePairs).toBe(10); // 10 identities x 1 pair of held-out images
     const items = data64.train.slice(0, 5).map((t) => ({ ...t, identity: `id-${t.label}` }));
     for (const format of ['tensor', 'imagefolder'] as const) {
-      const out = await writeMaskedSet(tempDir(), format, data64, items, model.frontEnd!, () => {});
+      const out = await writeMaskedSet(tempDir(), format, data64, items, { config: model.config, frontEnd: model.frontEnd, policy: null, confidence: 1 }, () => {});
       expect(out.samples).toHaveLength(5);
     }
     expect(tf.memory().numTensors).toBe(before);

@@ -1,0 +1,110 @@
+/**
+ * Every defence on ORL (112 grey, standard profile), seeds 1-3: `node bench/defences.ts [--home DIR]
+ * [--seeds 1,2,3] [--only adaptive,none] [--out FILE.jsonl]`. Imports ORL once into its own data
+ * folder, trains each (defence, seed) with `veil train --json` under /usr/bin/time (wall time and
+ * peak RSS), appends one JSON line per run to the results file (a rerun skips what is there), and
+ * prints the table: mean and spread (min-max) per defence. A benchmark, not a test.
+ */
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    home: { type: 'string', default: join(root, '.bench-defences') },
+    seeds: { type: 'string', default: '1,2,3' },
+    only: { type: 'string' },
+    out: { type: 'string', default: join(root, 'bench', 'results', 'defences.jsonl') },
+    table: { type: 'boolean', default: false },
+    orl: { type: 'string', default: join(root, '..', 'shared', 'datasets', 'orl_faces') },
+  },
+});
+const home = resolve(values.home!);
+const out = resolve(values.out!);
+const seeds = values.seeds!.split(',').map(Number);
+
+/** The runs, in the order that matters most when time runs out: seed 1 of everything first. */
+const VARIANTS: { label: string; args: string[] }[] = [
+  { label: 'none', args: ['--defense', 'none'] },
+  { label: 'adaptive (budget 0.03)', args: ['--defense', 'adaptive', '--accuracy-budget', '0.03'] },
+  { label: 'ppfr-fd', args: ['--defense', 'ppfr-fd'] },
+  { label: 'freq-mixup k=2', args: ['--defense', 'freq-mixup', '--k', '2'] },
+  { label: 'mixup k=2', args: ['--defense', 'mixup'] },
+  { label: 'instahide k=4', args: ['--defense', 'instahide'] },
+  { label: 'dp-sgd (sigma 1, C 1)', args: ['--defense', 'dp-sgd'] },
+  { label: 'freq-mixup k=3', args: ['--defense', 'freq-mixup', '--k', '3'] },
+  { label: 'freq-mixup k=4', args: ['--defense', 'freq-mixup', '--k', '4'] },
+  { label: 'freq-mixup k=5', args: ['--defense', 'freq-mixup', '--k', '5'] },
+  { label: 'freq-mixup k=6', args: ['--defense', 'freq-mixup', '--k', '6'] },
+];
+
+interface Row {
+  label: string;
+  seed: number;
+  identification: number;
+  verification: number;
+  tarAtFar1e2: number | null;
+  meanK: number | null;
+  epsilon: number | null;
+  seconds: number;
+  peakRssMb: number;
+  runId: string;
+}
+
+function veilTimed(args: string[]): { json: Record<string, unknown>; seconds: number; peakRssMb: number } {
+  const t = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(root, 'bin', 'veil.js'), '--data-dir', home, '--json', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - t) / 1000;
+  const rss = /PEAK_RSS_KB=(\d+)/.exec(r.stderr ?? '');
+  if (r.status !== 0) throw new Error(`veil ${args.join(' ')} failed (${r.status}): ${r.stdout}\n${r.stderr}`);
+  return { json: JSON.parse(r.stdout), seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+}
+
+function done(): Row[] {
+  return existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row) : [];
+}
+
+function stats(xs: (number | null)[]): string {
+  const v = xs.filter((x): x is number => x !== null && Number.isFinite(x));
+  if (!v.length) return '-';
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  return v.length === 1 ? mean.toFixed(3) : `${mean.toFixed(3)} (${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)})`;
+}
+
+function printTable(rows: Row[]): void {
+  console.log('| defence | seeds | identification | verification | TAR@FAR 1e-2 | mean k | epsilon | time s (max) | peak RSS MB (max) |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const v of VARIANTS) {
+    const rs = rows.filter((r) => r.label === v.label);
+    if (!rs.length) continue;
+    console.log(`| ${v.label} | ${rs.map((r) => r.seed).join(',')} | ${stats(rs.map((r) => r.identification))} | ${stats(rs.map((r) => r.verification))} | ${stats(rs.map((r) => r.tarAtFar1e2))} | ${stats(rs.map((r) => r.meanK))} | ${stats(rs.map((r) => r.epsilon))} | ${Math.max(...rs.map((r) => r.seconds)).toFixed(0)} | ${Math.max(...rs.map((r) => r.peakRssMb)).toFixed(0)} |`);
+  }
+}
+
+if (values.table) {
+  printTable(done());
+  process.exit(0);
+}
+mkdirSync(home, { recursive: true });
+mkdirSync(resolve(out, '..'), { recursive: true });
+const listed = veilTimed(['datasets', 'list']).json as { datasets?: { name: string }[] };
+if (!(listed.datasets ?? []).some((d) => d.name === 'orl')) {
+  veilTimed(['datasets', 'import', resolve(values.orl!), '--name', 'orl', '--size', '112']);
+}
+const only = values.only ? new Set(values.only.split(',')) : null;
+for (const seed of seeds) {
+  for (const v of VARIANTS) {
+    if (only && !only.has(v.args[1])) continue;
+    if (done().some((r) => r.label === v.label && r.seed === seed)) continue;
+    const { json, seconds, peakRssMb } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--seed', String(seed), ...v.args]);
+    const acc = json.accuracy as { identification: number; verification: number; tarAtFar1e2: number | null };
+    const policy = json.policy as { meanK: number } | null;
+    const row: Row = { label: v.label, seed, identification: acc.identification, verification: acc.verification, tarAtFar1e2: acc.tarAtFar1e2, meanK: policy?.meanK ?? (/k=(\d)/.exec(v.label) ? Number(/k=(\d)/.exec(v.label)![1]) : null), epsilon: (json.epsilon as number | null) ?? null, seconds, peakRssMb, runId: json.runId as string };
+    appendFileSync(out, `${JSON.stringify(row)}\n`);
+    console.log(`${v.label} seed ${seed}: identification ${row.identification.toFixed(3)}, mean k ${row.meanK ?? '-'}, epsilon ${row.epsilon ?? '-'}, ${seconds.toFixed(0)} s, ${peakRssMb.toFixed(0)} MB`);
+  }
+}
+printTable(done());

@@ -1,0 +1,110 @@
+/**
+ * The defence part of a run's frozen config (DESIGN.md 5.2-5.5): how samples are mixed (domain,
+ * fixed k or the policy's, sign mask, where partners come from), the adaptive game's knobs, DP-SGD's
+ * noise and clipping, and how channels are selected. Resolved once from the request.
+ */
+import type { Defense } from '../../../shared/domain/run.ts';
+
+export interface MixingConfig {
+  /** pixels (mixup, instahide) or the masked frequency channels (freq-mixup, adaptive) */
+  domain: 'pixels' | 'frequency';
+  /** fixed images per mixed sample, or 'policy' (adaptive) */
+  k: number | 'policy';
+  /** InstaHide's random +-1 sign mask per value (pixels only) */
+  signMask: boolean;
+  /** partners come from the batch; with two gradient threads, from the anchor's thread half */
+  partners: 'batch' | 'thread-half';
+}
+
+export interface AdaptiveConfig {
+  /** accuracy budget delta (fraction) */
+  accuracyBudget: number;
+  /** epochs with k = 2 before the policy acts (DESIGN 5.4) [ours: 2] */
+  warmupEpochs: number;
+  /** one policy update every M FR steps (DESIGN 5.4: 4) */
+  policyEvery: number;
+  entropyBonus: number;
+  baselineMomentum: number;
+  /** policy Adam learning rate [ours: 1e-2] */
+  policyLr: number;
+  hidden: number;
+  /** dual ascent step eta [ours: 2 per unit of accuracy] */
+  dualLr: number;
+  /** fraction of each identity's training images held back as the validation slice [ours: 1/7] */
+  validationFraction: number;
+  /** acc_ref [ours]: the best validation accuracy seen so far (warm-up included) */
+  accRef: 'best-validation';
+}
+
+export interface DpConfig {
+  /** sigma: noise std / clip */
+  noiseMultiplier: number;
+  /** the epsilon sigma was solved for, or null when sigma was given */
+  targetEpsilon: number | null;
+  /** per-microbatch L2 clip C */
+  clip: number;
+  /** examples per microbatch [ours: 4]; clipping bounds each microbatch's contribution */
+  microbatch: number;
+  delta: number;
+  /** Poisson-sampling approximation of the shuffled batches (as Opacus and TF Privacy tutorials) */
+  samplingRate: number;
+  steps: number;
+  /** the network keeps examples independent: GroupNorm (no running statistics) */
+  norm: 'group';
+  groups: number;
+}
+
+export interface DefenceConfig {
+  mixing: MixingConfig | null;
+  adaptive: AdaptiveConfig | null;
+  dp: DpConfig | null;
+  /** DESIGN 5.1 step 3 (energy) or 3b (the masking network) */
+  channelSelection: 'energy' | 'learned';
+}
+
+/** What runs from before the defences existed (checkpoint format 1 without `defence`) used. */
+export const NO_DEFENCE: DefenceConfig = { mixing: null, adaptive: null, dp: null, channelSelection: 'energy' };
+
+export interface DefenceOptions {
+  k?: number;
+  accuracyBudget?: number;
+  noiseMultiplier?: number;
+  targetEpsilon?: number;
+  clip?: number;
+  channelSelection?: 'energy' | 'learned';
+}
+
+/** Pixel-input defences (no frequency front end). */
+export const PIXEL_DEFENSES: readonly Defense[] = ['none', 'mixup', 'instahide', 'dp-sgd'];
+
+export function mixingFor(defense: Defense, k: number | undefined, workers: number): MixingConfig | null {
+  const partners = workers > 1 ? 'thread-half' : 'batch';
+  switch (defense) {
+    case 'mixup':
+      return { domain: 'pixels', k: k ?? 2, signMask: false, partners };
+    case 'instahide':
+      return { domain: 'pixels', k: k ?? 4, signMask: true, partners };
+    case 'freq-mixup':
+      return { domain: 'frequency', k: k ?? 2, signMask: false, partners };
+    case 'adaptive':
+      return { domain: 'frequency', k: 'policy', signMask: false, partners };
+    default:
+      return null;
+  }
+}
+
+export function adaptiveFor(defense: Defense, budget: number | undefined): AdaptiveConfig | null {
+  if (defense !== 'adaptive') return null;
+  return {
+    accuracyBudget: budget ?? 0.02,
+    warmupEpochs: 2,
+    policyEvery: 4,
+    entropyBonus: 0.01,
+    baselineMomentum: 0.9,
+    policyLr: 1e-2,
+    hidden: 32,
+    dualLr: 2,
+    validationFraction: 1 / 7,
+    accRef: 'best-validation',
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * The Lagrange multiplier mu of the adaptive defence (DESIGN.md 5.4): dual ascent once per epoch so
+ * that validation accuracy stays within the user's budget,
+ *   mu <- max(0, mu + eta * (acc_ref - delta - acc_val)),
+ * with acc_val measured on a validation slice of the TRAINING images, never the held-out ones.
+ */
+
+export function dualUpdate(o: { mu: number; eta: number; accRef: number; budget: number; accVal: number }): number {
+  return Math.max(0, o.mu + o.eta * (o.accRef - o.budget - o.accVal));
+}
+
+/**
+ * The validation slice [ours]: every `1/fraction`-th training image of each identity that has at
+ * least 3 (so each keeps 2 or more to train on), chosen by position in a seeded order so the slice
+ * is fixed for the run. Returns the indices (into `train`) of the slice.
+ */
+export function validationSlice(train: readonly { label: number }[], fraction: number): number[] {
+  const byLabel = new Map<number, number[]>();
+  train.forEach((t, i) => byLabel.set(t.label, [...(byLabel.get(t.label) ?? []), i]));
+  const out: number[] = [];
+  const every = Math.max(2, Math.round(1 / fraction));
+  for (const idx of byLabel.values()) {
+    if (idx.length < 3) continue;
+    for (let j = every - 1; j < idx.length; j += every) out.push(idx[j]);
+  }
+  return out.sort((a, b) => a - b);
+}

@@ -1,0 +1,269 @@
+/**
+ * A run's defence during training (DESIGN.md 5.2-5.5): draws each step's MixUp recipes (fixed k,
+ * k = 2 in warm-up, or k from the policy), turns per-sample losses into REINFORCE rewards and
+ * policy updates every M steps, moves mu by dual ascent on the validation slice once per epoch,
+ * reports per-epoch metrics (and DP-SGD's epsilon so far), and snapshots all of it for checkpoints
+ * so a resumed run continues exactly where it stopped.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { hashSeed, Rng } from '../../data/synth/random.ts';
+import { identificationAccuracy } from '../eval/evaluate.ts';
+import { maskedCoefficients } from '../masking/front-end.ts';
+import type { Params } from '../models/params.ts';
+import { halfSplit } from '../parallel/data-parallel.ts';
+import type { Item } from '../parallel/replica.ts';
+import { batchTensor, type TrainData } from '../train/data.ts';
+import type { FaceModel } from '../train/face-model.ts';
+import type { LoadedPart, PartState } from '../train/checkpoint.ts';
+import type { StepExtras } from '../train/step.ts';
+import { dpEpsilon } from './dp/accountant.ts';
+import { dualUpdate } from './dual.ts';
+import { drawRecipes, K_CHOICES, type MixRecipe } from './mixing.ts';
+import { meanEntropy, policyParams, policyProbs, sampleActions } from './policy.ts';
+import { reinforceStep } from './reinforce.ts';
+import { anchorEnergies, policyStates } from './state.ts';
+
+/** Everything that changes during training, as JSON (the policy's tensors travel separately). */
+export interface DefenceSnapshot {
+  mu: number;
+  baseline: number | null;
+  bestVal: number;
+  policyUpdates: number;
+  /** FR confidence exp(-loss) per cache row, from the last time it was seen */
+  confidence: Record<number, number>;
+  /** transitions waiting for the next policy update */
+  pending: { states: number[]; actions: number[]; ks: number[]; losses: number[]; steps: number };
+  /** this epoch's accumulators */
+  epoch: { kCounts: number[]; rewardSum: number; rewardCount: number; entropySum: number; entropyCount: number };
+  /** the last finished epoch's k histogram */
+  lastHistogram: number[];
+}
+
+/** The checkpoint part's name and JSON value. */
+export const DEFENCE_PART = 'defence';
+
+export interface DefencePartValues {
+  state: DefenceSnapshot;
+  /** the policy's Adam: step count and its running beta^t (restored as saved, see checkpoint.ts) */
+  optimizer: { iterations: number; accBeta1: number; accBeta2: number } | null;
+}
+
+type AdamPowers = { accBeta1: tf.Variable; accBeta2: tf.Variable };
+
+const emptyEpoch = (): DefenceSnapshot['epoch'] => ({ kCounts: [0, 0, 0, 0, 0], rewardSum: 0, rewardCount: 0, entropySum: 0, entropyCount: 0 });
+
+export class DefenceRuntime {
+  private s: DefenceSnapshot = { mu: 0, baseline: null, bestVal: 0, policyUpdates: 0, confidence: {}, pending: { states: [], actions: [], ks: [], losses: [], steps: 0 }, epoch: emptyEpoch(), lastHistogram: [0, 0, 0, 0, 0] };
+  private readonly policy: Params | null;
+  private readonly optimizer: tf.Optimizer | null;
+  private readonly energies = new Map<number, Float32Array>();
+  private readonly channels: number;
+  private lastItems: Item[] = [];
+  private lastKs: number[] = [];
+  private lastActions: number[] | null = null;
+  private lastStates: Float32Array | null = null;
+  private readonly model: FaceModel;
+  private readonly data: TrainData;
+  /** the validation slice (training images held back from FR updates) */
+  private readonly validation: TrainData['train'];
+
+  constructor(model: FaceModel, data: TrainData, validation: TrainData['train']) {
+    this.model = model;
+    this.data = data;
+    this.validation = validation;
+    const cfg = model.config;
+    this.channels = model.frontEnd?.kept.length ?? 0;
+    const adaptive = cfg.defence.adaptive;
+    this.policy = adaptive ? policyParams({ stateSize: this.channels + 1, hidden: adaptive.hidden }, cfg.seed) : null;
+    this.optimizer = adaptive ? tf.train.adam(adaptive.policyLr) : null;
+    if (adaptive) {
+      this.computeEnergies();
+      // Create Adam's slots now (a zero gradient moves nothing), so the tensor count stays flat from
+      // the first FR step on, as the trainer's leak guard expects.
+      const zeros = Object.fromEntries(this.policy!.trainable().map((v) => [v.name, tf.zerosLike(v)]));
+      this.optimizer!.applyGradients(zeros);
+      tf.dispose(Object.values(zeros));
+    }
+  }
+
+  /** Each training image's masked per-channel energy (unaugmented), for the policy's state. */
+  private computeEnergies(): void {
+    const rows = this.data.train.map((t) => t.row);
+    for (let i = 0; i < rows.length; i += 64) {
+      const chunk = rows.slice(i, i + 64);
+      const coeffs = tf.tidy(() => maskedCoefficients(batchTensor(this.data, chunk), this.model.frontEnd!));
+      const e = anchorEnergies(coeffs, this.model.frontEnd!);
+      coeffs.dispose();
+      chunk.forEach((row, k) => this.energies.set(row, e.slice(k * this.channels, (k + 1) * this.channels)));
+    }
+  }
+
+  get policyParams(): Params | null {
+    return this.policy;
+  }
+
+  /** The step's items with their MixUp recipes (partners within each gradient thread's group). */
+  prepare(items: readonly Item[], epoch: number, step: number): Item[] {
+    const cfg = this.model.config;
+    const mixing = cfg.defence.mixing;
+    this.lastItems = [...items];
+    if (!mixing) return this.lastItems;
+    const ks = this.chooseKs(items, epoch, step);
+    ks.forEach((k) => this.s.epoch.kCounts[k - 2]++);
+    this.lastKs = ks;
+    const split = cfg.workers > 1 ? halfSplit(items.length) : items.length;
+    const groups: [number, number][] = split < items.length ? [[0, split], [split, items.length]] : [[0, items.length]];
+    const recipes: MixRecipe[] = [];
+    groups.forEach(([a, b], g) => recipes.push(...drawRecipes({ ks: ks.slice(a, b), seed: hashSeed(cfg.seed, epoch, step, g, 0x3e1), signMask: mixing.signMask })));
+    this.lastItems = items.map((it, i) => ({ ...it, mix: recipes[i] }));
+    return this.lastItems;
+  }
+
+  private chooseKs(items: readonly Item[], epoch: number, step: number): number[] {
+    const mixing = this.model.config.defence.mixing!;
+    const adaptive = this.model.config.defence.adaptive;
+    this.lastActions = null;
+    if (mixing.k !== 'policy') return items.map(() => mixing.k as number);
+    if (!adaptive || epoch < adaptive.warmupEpochs) return items.map(() => 2);
+    const energies = new Float32Array(items.length * this.channels);
+    items.forEach((it, i) => energies.set(this.energies.get(it.row)!, i * this.channels));
+    const states = policyStates(energies, this.channels, items.map((it) => this.s.confidence[it.row] ?? 1));
+    const probs = policyProbs(this.policy!, states, this.channels + 1);
+    this.s.epoch.entropySum += meanEntropy(probs);
+    this.s.epoch.entropyCount++;
+    const actions = sampleActions(probs, new Rng(hashSeed(this.model.config.seed, epoch, step, 0x7a11)));
+    this.lastActions = actions;
+    this.lastStates = states;
+    return actions.map((a) => K_CHOICES[a]);
+  }
+
+  /** Per-step additions for the optimizer step: DP-SGD's noise seed, the per-sample loss hook. */
+  extras(globalStep: number): StepExtras {
+    const dp = this.model.config.defence.dp;
+    return {
+      ...(dp ? { dp: { config: dp, noiseSeed: hashSeed(this.model.config.seed, globalStep, 0xd9) } } : {}),
+      onPerSample: (v) => this.afterStep(v),
+    };
+  }
+
+  /** Rewards R_t = L0_t / mean(L0) - mu * (k_t - 2) / 4 [ours: the loss scaled by the batch mean]; a policy update every M steps. */
+  private afterStep(perSample: Float32Array | null): void {
+    if (!perSample) return;
+    this.lastItems.forEach((it, i) => (this.s.confidence[it.row] = Math.exp(-perSample[i])));
+    const adaptive = this.model.config.defence.adaptive;
+    if (!adaptive || !this.lastActions || !this.lastStates) return;
+    const p = this.s.pending;
+    p.states.push(...this.lastStates);
+    p.actions.push(...this.lastActions);
+    p.ks.push(...this.lastKs);
+    const mean = perSample.reduce((a, b) => a + b, 0) / perSample.length;
+    p.losses.push(...Array.from(perSample, (l) => l / (mean + 1e-8)));
+    p.steps++;
+    if (p.steps >= adaptive.policyEvery) this.updatePolicy();
+  }
+
+  private updatePolicy(): void {
+    const adaptive = this.model.config.defence.adaptive!;
+    const p = this.s.pending;
+    const rewards = p.losses.map((l, i) => l - this.s.mu * ((p.ks[i] - 2) / 4));
+    const out = reinforceStep(this.policy!, this.optimizer!, { states: Float32Array.from(p.states), stateSize: this.channels + 1, actions: p.actions, rewards }, this.s.baseline, adaptive);
+    this.s.baseline = out.baseline;
+    this.s.policyUpdates++;
+    this.s.epoch.rewardSum += out.meanReward * rewards.length;
+    this.s.epoch.rewardCount += rewards.length;
+    this.s.pending = { states: [], actions: [], ks: [], losses: [], steps: 0 };
+  }
+
+  /** Per-epoch metrics; for adaptive, a last policy update, validation accuracy and the dual update of mu. */
+  async endEpoch(epoch: number, globalStep: number): Promise<Record<string, number>> {
+    const cfg = this.model.config;
+    const out: Record<string, number> = {};
+    const e = this.s.epoch;
+    if (cfg.defence.mixing) {
+      const total = e.kCounts.reduce((a, b) => a + b, 0);
+      e.kCounts.forEach((c, i) => (out[`k${i + 2}`] = c));
+      out.meanK = total ? e.kCounts.reduce((s, c, i) => s + c * (i + 2), 0) / total : 0;
+      this.s.lastHistogram = [...e.kCounts];
+    }
+    const adaptive = cfg.defence.adaptive;
+    // The epoch's leftover transitions update the policy too [ours], so no epoch's rewards are lost.
+    if (adaptive && this.s.pending.steps > 0) this.updatePolicy();
+    if (adaptive) {
+      const accVal = await identificationAccuracy(this.model, { ...this.data, heldout: this.validation });
+      if (epoch >= adaptive.warmupEpochs) this.s.mu = dualUpdate({ mu: this.s.mu, eta: adaptive.dualLr, accRef: Math.max(this.s.bestVal, accVal), budget: adaptive.accuracyBudget, accVal });
+      this.s.bestVal = Math.max(this.s.bestVal, accVal);
+      Object.assign(out, { valAccuracy: accVal, mu: this.s.mu, reward: e.rewardCount ? e.rewardSum / e.rewardCount : 0, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
+    }
+    const dp = cfg.defence.dp;
+    if (dp) out.epsilon = dpEpsilon({ q: dp.samplingRate, sigma: dp.noiseMultiplier, steps: globalStep, delta: dp.delta });
+    this.s.epoch = emptyEpoch();
+    return out;
+  }
+
+  /** The run's result fields: the policy's last-epoch k histogram and mean k; DP-SGD's epsilon. */
+  result(globalStep: number): { policy: { kHistogram: Record<string, number>; meanK: number } | null; epsilon: number | null } {
+    const cfg = this.model.config;
+    const h = this.s.lastHistogram;
+    const total = h.reduce((a, b) => a + b, 0);
+    const policy = cfg.defence.adaptive ? { kHistogram: Object.fromEntries(h.map((c, i) => [String(i + 2), c])), meanK: total ? h.reduce((s, c, i) => s + c * (i + 2), 0) / total : 0 } : null;
+    const dp = cfg.defence.dp;
+    return { policy, epsilon: dp ? dpEpsilon({ q: dp.samplingRate, sigma: dp.noiseMultiplier, steps: globalStep, delta: dp.delta }) : null };
+  }
+
+  /** Mean FR confidence over the training images seen (the policy's state for unseen faces). */
+  meanConfidence(): number {
+    const v = Object.values(this.s.confidence);
+    return v.length ? v.reduce((a, b) => a + b, 0) / v.length : 1;
+  }
+
+  /** The checkpoint part: this state as JSON, the policy and its Adam slots as live tensors. */
+  async part(): Promise<PartState> {
+    const values: DefencePartValues = { state: structuredClone(this.s), optimizer: null };
+    const tensors: Record<string, tf.Tensor> = {};
+    if (!this.policy) return { tensors, values };
+    for (const [name, v] of this.policy.vars) tensors[`policy/${name}`] = v;
+    let iterations = 0;
+    for (const w of await this.optimizer!.getWeights()) {
+      if (w.name === 'iter') {
+        iterations = (await w.tensor.data())[0];
+        w.tensor.dispose();
+      } else tensors[`policy-opt/${this.policy.local(w.name)}`] = w.tensor;
+    }
+    const { accBeta1, accBeta2 } = this.optimizer as unknown as AdamPowers;
+    values.optimizer = { iterations, accBeta1: (await accBeta1.data())[0], accBeta2: (await accBeta2.data())[0] };
+    return { tensors, values };
+  }
+
+  /** Restores what `part` saved (state, policy, its Adam slots and bias-correction powers). */
+  async restore(part: LoadedPart): Promise<void> {
+    const values = part.values as DefencePartValues;
+    this.s = structuredClone(values.state);
+    if (!this.policy || !values.optimizer) return;
+    for (const [name, v] of this.policy.vars) {
+      const t = part.tensors.get(`policy/${name}`);
+      if (!t) throw new Error(`checkpoint has no policy parameter ${name}`);
+      tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)));
+    }
+    // tfjs reads the iteration count from the first weight, then first and second moments in order.
+    const weights = [{ name: 'iter', tensor: tf.scalar(values.optimizer.iterations) }];
+    for (const [name, t] of part.tensors) if (name.startsWith('policy-opt/')) weights.push({ name: this.policy.prefix + name.slice('policy-opt/'.length), tensor: tf.tensor(t.values, t.shape) });
+    await this.optimizer!.setWeights(weights);
+    tf.dispose(weights.map((w) => w.tensor));
+    const { accBeta1, accBeta2 } = this.optimizer as unknown as AdamPowers;
+    const o = values.optimizer;
+    tf.tidy(() => {
+      accBeta1.assign(tf.scalar(o.accBeta1));
+      accBeta2.assign(tf.scalar(o.accBeta2));
+    });
+  }
+
+  /** The JSON state (tests compare a resumed run's with an uninterrupted one's). */
+  state(): DefenceSnapshot {
+    return structuredClone(this.s);
+  }
+
+  dispose(): void {
+    this.policy?.dispose();
+    this.optimizer?.dispose();
+  }
+}

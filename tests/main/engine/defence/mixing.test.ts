@@ -1,0 +1,65 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../../src/main/data/synth/random.ts';
+import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
+import { applySignMasks, drawRecipes, instahideWeights, MAX_WEIGHT, mixedLabels, mixTensor, softLabel } from '../../../../src/main/engine/defence/mixing.ts';
+
+describe('MixUp recipes and mixing', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('draws InstaHide weights that sum to 1 with none above 0.65', () => {
+    const rng = new Rng(3);
+    for (let k = 2; k <= 6; k++) {
+      for (let i = 0; i < 200; i++) {
+        const w = instahideWeights(k, rng);
+        expect(w).toHaveLength(k);
+        expect(Math.abs(w.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+        expect(Math.max(...w)).toBeLessThanOrEqual(MAX_WEIGHT);
+        expect(Math.min(...w)).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('draws k - 1 distinct partners other than the anchor, reproducibly, and mixed labels sum to 1', () => {
+    const ks = [2, 3, 4, 5, 6, 6, 2, 3];
+    const labels = [0, 1, 2, 3, 4, 5, 6, 7];
+    const a = drawRecipes({ ks, seed: 9, signMask: false });
+    expect(drawRecipes({ ks, seed: 9, signMask: false })).toEqual(a);
+    expect(drawRecipes({ ks, seed: 10, signMask: false })).not.toEqual(a);
+    a.forEach((r, t) => {
+      expect(r.sources[0]).toBe(t);
+      expect(r.sources).toHaveLength(ks[t]);
+      expect(new Set(r.sources).size).toBe(ks[t]);
+      const mass = [...softLabel(r, labels).values()].reduce((x, y) => x + y, 0);
+      expect(mass).toBeCloseTo(1, 12);
+    });
+    const { weights, width } = mixedLabels(a, labels);
+    for (let t = 0; t < a.length; t++) expect(weights.slice(t * width, (t + 1) * width).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 6);
+  });
+
+  it('caps k at the group size', () => {
+    const r = drawRecipes({ ks: [6, 6, 6], seed: 1, signMask: false });
+    r.forEach((x) => expect(x.sources).toHaveLength(3));
+  });
+
+  it('mixes a hand-made batch exactly', () => {
+    const x = tf.tensor4d([1, 2, 10, 20, 100, 200], [3, 1, 1, 2]);
+    const recipes = [
+      { sources: [0, 1], weights: [0.6, 0.4], signSeed: null },
+      { sources: [1, 2, 0], weights: [0.5, 0.3, 0.2], signSeed: null },
+      { sources: [2, 0], weights: [0.35, 0.65], signSeed: null },
+    ];
+    const before = tf.memory().numTensors;
+    const m = mixTensor(x, recipes);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const want = [0.6 * 1 + 0.4 * 10, 0.6 * 2 + 0.4 * 20, 0.5 * 10 + 0.3 * 100 + 0.2 * 1, 0.5 * 20 + 0.3 * 200 + 0.2 * 2, 0.35 * 100 + 0.65 * 1, 0.35 * 200 + 0.65 * 2];
+    Array.from(m.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 4));
+    const signed = applySignMasks(m, recipes.map((r, i) => ({ ...r, signSeed: i === 1 ? 77 : null })));
+    const s = signed.dataSync();
+    const v = m.dataSync();
+    for (let i = 0; i < 6; i++) expect(Math.abs(s[i])).toBeCloseTo(Math.abs(v[i]), 5);
+    expect([s[0], s[1], s[4], s[5]]).toEqual([v[0], v[1], v[4], v[5]]);
+    tf.dispose([x, m, signed]);
+  });
+});

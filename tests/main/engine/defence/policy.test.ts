@@ -1,0 +1,60 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../../../src/main/data/synth/random.ts';
+import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
+import { dualUpdate, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
+import { policyParams, policyProbs, sampleActions } from '../../../../src/main/engine/defence/policy.ts';
+import { advantages, reinforceStep } from '../../../../src/main/engine/defence/reinforce.ts';
+
+describe('the strategy network and its updates', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  it('learns to prefer the action with the higher reward on a toy problem', () => {
+    // Two kinds of state; action 3 (k = 5) pays on kind A, action 0 (k = 2) on kind B.
+    const stateSize = 4;
+    const params = policyParams({ stateSize, hidden: 16 }, 1);
+    const optimizer = tf.train.adam(0.05);
+    const rng = new Rng(5);
+    let baseline: number | null = null;
+    const before = tf.memory().numTensors;
+    let afterFirst = 0;
+    for (let it = 0; it < 60; it++) {
+      const n = 32;
+      const kinds = Array.from({ length: n }, (_, i) => i % 2);
+      const states = new Float32Array(n * stateSize);
+      kinds.forEach((kd, i) => states.set(kd ? [0, 1, 0.5, -0.5] : [1, 0, -0.5, 0.5], i * stateSize));
+      const actions = sampleActions(policyProbs(params, states, stateSize), rng);
+      const rewards = actions.map((a, i) => (a === (kinds[i] ? 0 : 3) ? 1 : 0) + 0.1 * rng.normal());
+      baseline = reinforceStep(params, optimizer, { states, stateSize, actions, rewards }, baseline, { entropyBonus: 0.01, baselineMomentum: 0.9 }).baseline;
+      if (it === 1) afterFirst = tf.memory().numTensors;
+    }
+    expect(tf.memory().numTensors).toBe(afterFirst);
+    expect(afterFirst).toBeGreaterThanOrEqual(before);
+    const probs = policyProbs(params, new Float32Array([1, 0, -0.5, 0.5, 0, 1, 0.5, -0.5]), stateSize);
+    expect(probs[0][3]).toBeGreaterThan(0.6);
+    expect(probs[1][0]).toBeGreaterThan(0.6);
+    params.dispose();
+    optimizer.dispose();
+  });
+
+  it('centres advantages on the baseline and scales them by the spread', () => {
+    expect(advantages([1, 3], 2)).toEqual([-1 / (1 + 1e-8), 1 / (1 + 1e-8)]);
+    const a = advantages([1, 2, 3], null);
+    expect(a.reduce((x, y) => x + y, 0)).toBeCloseTo(0, 12);
+  });
+
+  it('raises mu when validation accuracy falls below the budget and lowers it otherwise', () => {
+    const base = { eta: 2, accRef: 0.9, budget: 0.03 };
+    expect(dualUpdate({ ...base, mu: 0.5, accVal: 0.8 })).toBeGreaterThan(0.5);
+    expect(dualUpdate({ ...base, mu: 0.5, accVal: 0.9 })).toBeLessThan(0.5);
+    expect(dualUpdate({ ...base, mu: 0.01, accVal: 1 })).toBe(0);
+  });
+
+  it('holds back a validation slice of the training images of each identity', () => {
+    // six identities of 7 images and one of 2 (too few to spare one)
+    const train = [...Array.from({ length: 42 }, (_, i) => ({ label: Math.floor(i / 7) })), { label: 6 }, { label: 6 }];
+    const slice = validationSlice(train, 1 / 7);
+    expect(slice.map((i) => train[i].label)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+});
