@@ -111,6 +111,25 @@ describe('the studio views in Chromium', () => {
     await snap('view-run-page');
   });
 
+  it('cancels a training run, resumes it, and deletes it from its run page', async () => {
+    const form = page.getByRole('form', { name: 'Train a face model' });
+    await form.getByLabel('Defence').selectOption('none');
+    await form.getByLabel('Epochs').fill('40');
+    await form.getByLabel('Run name').fill('cancel-me');
+    await form.getByRole('button', { name: 'Train' }).click();
+    await page.getByRole('heading', { name: 'cancel-me', level: 2 }).waitFor({ timeout: 30_000 });
+    const status = page.locator('.run-page .status');
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('cancelled');
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('running');
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('cancelled');
+    await page.getByRole('button', { name: 'Delete run' }).click();
+    await page.getByRole('button', { name: /Click again to confirm/ }).click();
+    await page.getByRole('button', { name: 'cancel-me' }).waitFor({ state: 'detached' });
+  });
+
   it('makes no API calls while idle: progress is pushed, never polled', async () => {
     const before = apiCalls.length;
     await page.waitForTimeout(2_500);
@@ -143,19 +162,21 @@ describe('the studio views in Chromium', () => {
         headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
         body: JSON.stringify(body),
       }).then((r) => r.json())) as { ok: boolean };
-    expect(await api('attacks.start', { run: 'baseline-run', kind: 'reconstruction', profile: 'quick', publicFaces: 60 })).toMatchObject({ ok: true });
+    expect(await api('attacks.start', { run: 'baseline-run', kind: 'reconstruction', profile: 'quick', publicFaces: 40, targets: 3 })).toMatchObject({ ok: true });
     await nav('Attacks');
     const form = page.getByRole('form', { name: 'Launch an attack' });
     await form.getByRole('combobox').first().selectOption({ label: 'live-run (ppfr-fd)' });
-    await form.getByLabel('Public faces').fill('60');
+    await form.getByLabel('Public faces').fill('40');
+    await form.getByLabel('Targets').fill('3');
     await form.getByRole('button', { name: 'Launch attack' }).click();
     const panel = page.locator('.identity-panel').first();
     await panel.waitFor({ timeout: 90_000 });
     expect(await page.locator('.scores-table').textContent()).toMatch(/Undefended run \(reference\)\s*\d/);
     await panel.getByRole('img').waitFor();
     expect(await panel.textContent()).toMatch(/judge: (not )?identified/);
+    expect(await page.locator('.identity-panel').count()).toBe(3);
     await snap('view-attacks');
-  });
+  }, 240_000);
 
   it('compares runs: filters, sorting and a config diff showing only the differences', async () => {
     await nav('Compare');

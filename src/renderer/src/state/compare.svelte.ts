@@ -25,6 +25,9 @@ export class CompareState {
   /** synced panels: one attack kind and one target identity across runs */
   panelKind = $state<AttackKind>('reconstruction');
   panelLabel = $state(0);
+  /** the audit report last written from Compare (path), or the reason it failed */
+  report = $state<{ path: string } | null>(null);
+  reporting = $state(false);
   panels = $state<Record<string, AttackSamplesResponse['samples'][number] | null>>({});
   private readonly api: VeilApi;
   readonly runs: RunsState;
@@ -63,6 +66,16 @@ export class CompareState {
       }),
     );
     if (kind === this.panelKind && label === this.panelLabel) this.panels = Object.fromEntries(entries);
+  }
+
+  /** Writes the audit report (HTML) for the scatter's dataset (reports.create). */
+  async writeReport(dataset: string): Promise<void> {
+    this.reporting = true;
+    this.report = null;
+    const r = await this.api.invoke('reports.create', { dataset });
+    this.reporting = false;
+    if (r.ok) this.report = { path: r.value.path };
+    else this.error = r.error.message;
   }
 
   setPanel(change: { kind?: AttackKind; label?: number }): void {
