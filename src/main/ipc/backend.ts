@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
+import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { LabEngine } from '../jobs/lab-engine.ts';
 import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
@@ -37,6 +38,7 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
   store.attacks.markInterrupted();
+  recoverCommittedFolders(store);
   const bus = new EventBus();
   const lab = new LabEngine();
   const backend: Backend = {

@@ -80,7 +80,8 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     private: { train: pick('train'), heldout: pick('heldout'), classes: labels.length },
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
-    options: {},
+    // the GAN attacks' prior cache: one prior per public source, reused by every attack
+    options: { priorDir: join(deps.dataDir, 'gan-priors') },
   };
 }
 

@@ -94,6 +94,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
         keptChannels: fe?.kept.length ?? null,
         planes: fe?.planes ?? null,
         domain: result.output.form,
+        /** how the kept channels were chosen; the masking network's gates when learned */
+        channelSelection: result.config.defence?.channelSelection ?? 'energy',
+        gates: fe?.gates ?? null,
         mixing,
         // MixUp sets are a fresh draw [ours]: the trained policy (adaptive) or the fixed k, InstaHide
         // weights, partners within groups the size of a training group, seeded from the run's seed.

@@ -17,12 +17,12 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
 describe('veil attack and veil compare', () => {
   const dataDir = tempDir();
 
-  it('answer UNSUPPORTED (exit 2) for an attack kind this version lacks, saying which kinds run', async () => {
-    const r = await cli(['--data-dir', dataDir, 'attack', '--run', 'any', '--kind', 'blackbox', '--json']);
-    expect(r.code).toBe(2);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.error.code).toBe('UNSUPPORTED');
-    expect(doc.error.message).toMatch(/runs: reconstruction/);
+  it('answer NOT_FOUND (exit 3) for a run that does not exist, for every attack kind', async () => {
+    for (const kind of ['whitebox', 'blackbox', 'reconstruction']) {
+      const r = await cli(['--data-dir', dataDir, 'attack', '--run', 'any', '--kind', kind, '--json']);
+      expect(r.code).toBe(3);
+      expect(JSON.parse(r.stdout).error.code).toBe('NOT_FOUND');
+    }
   });
 
   it('refuse a compare without --dataset or --runs (exit 2)', async () => {

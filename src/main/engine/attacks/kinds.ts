@@ -4,10 +4,7 @@
  */
 import type { AttackKind } from '../../../shared/domain/attack.ts';
 
-export const ENGINE_ATTACK_KINDS: readonly AttackKind[] = ['reconstruction'];
+export const ENGINE_ATTACK_KINDS: readonly AttackKind[] = ['reconstruction', 'whitebox', 'blackbox'];
 
 /** What to tell a user who asks for a kind that is not implemented yet. */
-export const MISSING_KIND_HINT: Partial<Record<AttackKind, string>> = {
-  whitebox: 'The white-box GMI attack (issue #12) is not in this version yet.',
-  blackbox: 'The black-box CGAN attack (issue #12) is not in this version yet.',
-};
+export const MISSING_KIND_HINT: Partial<Record<AttackKind, string>> = {};

@@ -7,9 +7,13 @@
  * The job, store, contract and CLI need no change.
  */
 import type { AttackKind } from '../../../shared/domain/attack.ts';
+import { runBlackboxAttack } from './blackbox/run.ts';
 import { runReconstructionAttack } from './reconstruction/run.ts';
+import { runWhiteboxAttack } from './whitebox/run.ts';
 import type { EngineAttack } from './types.ts';
 
 export const ENGINE_ATTACKS: Partial<Record<AttackKind, EngineAttack>> = {
   reconstruction: runReconstructionAttack,
+  whitebox: runWhiteboxAttack,
+  blackbox: runBlackboxAttack,
 };

@@ -9,6 +9,7 @@ import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName } from '../../../shared/domain/run.ts';
 import { registerWasmDepthwiseKernels } from './wasm-depthwise.ts';
 import { registerWasmKernels } from './wasm-kernels.ts';
+import { registerResizeGrad } from './wasm-resize-grad.ts';
 import { enableWasmRevectorize } from './wasm-revectorize.ts';
 
 export { tf };
@@ -32,6 +33,7 @@ async function tryWasm(): Promise<boolean> {
     if (!(await tf.setBackend('wasm'))) return false;
     registerWasmKernels();
     registerWasmDepthwiseKernels();
+    registerResizeGrad();
     return true;
   } catch {
     return false;

@@ -45,8 +45,16 @@ export interface ExportOutput {
   form: 'frequency' | 'pixels';
 }
 
-export const SHARD_SIZE = 1024;
-const CHUNK = 64;
+/**
+ * Samples per tensor shard, and per engine batch; the chunk must stay a multiple of every
+ * training group size (tests pass small ones to cross both boundaries).
+ */
+export interface ExportLayout {
+  shardSize: number;
+  chunk: number;
+}
+
+export const DEFAULT_LAYOUT: ExportLayout = { shardSize: 1024, chunk: 64 };
 
 async function put(dir: string, rel: string, bytes: Uint8Array, files: ExportOutput['files']): Promise<void> {
   await writeFile(join(dir, rel), bytes);
@@ -60,6 +68,7 @@ export async function writeMaskedSet(
   items: readonly ExportItem[],
   defence: DefenceModel,
   onProgress: (done: number, total: number) => void,
+  { shardSize: SHARD_SIZE, chunk: CHUNK }: ExportLayout = DEFAULT_LAYOUT,
 ): Promise<ExportOutput> {
   const samples: ExportedSample[] = [];
   const files: ExportOutput['files'] = [];

@@ -21,8 +21,8 @@ export interface TrainedJudge extends Judge {
 }
 
 /** Trains the judge; returns null when stopped. */
-export async function trainJudge(data: TrainData, o: { profile: Profile; seed: number; backend: BackendName; onStep(done: number, total: number): void; shouldStop(): boolean }): Promise<TrainedJudge | null> {
-  const base = resolveConfig({ defense: 'none', profile: o.profile, seed: o.seed + TRAINED_JUDGE_SEED_OFFSET, backend: o.backend, input: { size: data.size, channels: data.channels, classes: data.classes } });
+export async function trainJudge(data: TrainData, o: { profile: Profile; seed: number; backend: BackendName; epochs?: number; onStep(done: number, total: number): void; shouldStop(): boolean }): Promise<TrainedJudge | null> {
+  const base = resolveConfig({ defense: 'none', profile: o.profile, seed: o.seed + TRAINED_JUDGE_SEED_OFFSET, backend: o.backend, epochs: o.epochs, input: { size: data.size, channels: data.channels, classes: data.classes } });
   const config: TrainConfig = Object.freeze({ ...base, net: { ...base.net, widths: base.net.widths.map((w) => Math.round((w * 3) / 4)) } });
   const model = createFaceModel(config, data);
   const optimizer = tf.train.adam(config.lr);

@@ -203,6 +203,14 @@ export class RunsRepo {
     this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
   }
 
+  /** Folders the studio commits atomically and no live run is writing: checkpoints of idle runs, exports. */
+  committedFolders(): string[] {
+    const rows = this.db
+      .prepare("SELECT c.path FROM checkpoints c JOIN runs r ON r.id = c.run_id WHERE r.status NOT IN ('running', 'queued') UNION SELECT path FROM exports")
+      .all() as { path: string }[];
+    return rows.map((r) => r.path);
+  }
+
   /**
    * A run still `running` or `queued` whose owning process is gone had its worker die: mark it
    * interrupted (resumable). Runs owned by a live process (another CLI, `veil serve`) are left alone.

@@ -71,3 +71,12 @@ describe('reconstruction attack pieces', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 });
+
+describe('mixed samples', () => {
+  it('are scored against their largest-weight source (the first on ties)', async () => {
+    const { largestSource } = await import('../../../../src/main/engine/attacks/reconstruction/leak.ts');
+    const r = (sources: number[], lambdas: number[]) => ({ sources, lambdas, labelWeights: [], k: sources.length, signSeed: null });
+    expect(largestSource(r([4, 9, 2], [0.3, 0.5, 0.2]))).toBe(9);
+    expect(largestSource(r([4, 9], [0.5, 0.5]))).toBe(4);
+  });
+});

@@ -1,9 +1,9 @@
 /**
  * The masked-data reconstruction attack (DESIGN.md 6): the attacker holds a run's leaked masked
- * training set (exactly what `veil export` writes: `maskedCoefficients` with the run's fitted front
- * end) and public faces. It trains the decoder on public faces through its view of the defence
- * (key known, or estimated from channel statistics), rebuilds the leaked samples, and the judge
- * scores them against their source images, beside the visualised masked samples' own scores.
+ * (and mixed) training set, exactly what `veil export` writes (leak.ts replays it), and public
+ * faces. It trains the decoder on public faces through its view of the defence (key known, or
+ * estimated from channel statistics), rebuilds the leaked samples, and the judge scores them
+ * against their (largest-weight) source images, beside the visualised samples' own scores.
  * Undefended runs leak the faces themselves: the reconstruction is the identity map (said so).
  */
 import * as tf from '@tensorflow/tfjs';
@@ -12,14 +12,17 @@ import { readPixelCache } from '../../../data/cache/pixel-cache.ts';
 import type { AttackMetrics, JudgeScores } from '../../../../shared/domain/attack.ts';
 import { loadAttackJudge, pickRows, type AttackJudge } from '../../judge/gallery.ts';
 import { scoreReconstructions, type Candidate, type ReconstructionScore } from '../../judge/score.ts';
-import { maskedCoefficients, visualiseMasked, type FrontEndState } from '../../masking/front-end.ts';
+import { AppError } from '../../../../shared/contract/errors.ts';
+import { defenceFromCheckpoint, type DefenceModel } from '../../defence/apply.ts';
+import { DEFENCE_PART } from '../../defence/runtime.ts';
 import { loadCheckpoint } from '../../train/checkpoint.ts';
 import { publicFaces, type PublicFaces } from '../public-data.ts';
 import { writeGrid } from '../sample-grid.ts';
 import type { AttackHooks, AttackOutput, AttackRequest, AttackSampleFile } from '../types.ts';
-import { knownKeyView, reorderLeaked, type AttackerView } from './frequency.ts';
+import { knownKeyView, type AttackerView } from './frequency.ts';
+import { attackerInputs, leakedSet, pixelView } from './leak.ts';
 import { channelsRecovered, estimateView } from './key-estimate.ts';
-import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder } from './train-decoder.ts';
+import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
 
 const CHUNK = 32;
 
@@ -60,53 +63,90 @@ export async function loadPublicFaces(req: AttackRequest): Promise<PublicFaces> 
   return publicFaces({ kind: 'rows', pixels, size: p.size, channels: p.channels, rows: p.rows, labels: p.labels }, req.dataset.size, req.dataset.channels);
 }
 
-async function frontEndOf(req: AttackRequest): Promise<FrontEndState | null> {
+async function defenceOf(req: AttackRequest): Promise<DefenceModel | null> {
   if (req.defense === 'none' || !req.checkpointDir) return null;
-  return (await loadCheckpoint(req.checkpointDir)).manifest.frontEnd;
+  const ck = await loadCheckpoint(req.checkpointDir);
+  const { config, frontEnd } = ck.manifest;
+  if (config.defense === 'dp-sgd') {
+    throw new AppError('UNSUPPORTED', 'A dp-sgd run protects its model, not its data: it has no masked training set to leak. Attack its model instead (--kind whitebox or blackbox).');
+  }
+  if (!frontEnd && !config.defence?.mixing) return null;
+  const part = ck.parts.get(DEFENCE_PART);
+  return defenceFromCheckpoint({ config, frontEnd, defence: part?.values, tensors: part?.tensors ?? new Map() });
+}
+
+/** The attacker's copy of the defence for public faces (null: plain masking, the decoder masks them itself). */
+function publicDefence(model: DefenceModel, view: AttackerView, key: AttackRequest['key']): PublicDefence | null {
+  if (!model.config.defence?.mixing) return null;
+  if (!model.frontEnd || key === 'known') return { model, reorder: model.frontEnd !== null };
+  return { model: { ...model, frontEnd: { ...model.frontEnd, kept: view.kept, permutation: view.kept.map((_, i) => i) } }, reorder: false };
 }
 
 export async function runReconstructionAttack(req: AttackRequest, hooks: AttackHooks): Promise<AttackOutput> {
   const { size, channels, count } = req.dataset;
-  const shape: [number, number, number] = [size, size, channels];
+  const stride = size * size * channels;
   const pixels = await readPixelCache(req.dataset.cacheFile, { count, size, channels });
+  const model = await defenceOf(req);
   const j = await loadAttackJudge(req, pixels, (d, t) => hooks.progress(req.judge === 'trained' ? 'training the judge' : 'judge: embedding the dataset', d, t), hooks.shouldStop);
   try {
     const targets = req.targets ?? req.private.classes;
-    const leakedItems = req.private.train.map((t, index) => ({ ...t, index })).filter((t) => t.label < targets);
-    const labels = leakedItems.map((t) => t.label);
-    const sources = leakedItems.map((t) => t.index);
-    const originals = pickRows(pixels, leakedItems.map((t) => t.row), size * size * channels);
-    const frontEnd = await frontEndOf(req);
     const chance = 1 / req.private.classes;
-    if (!frontEnd) {
-      const own = await scoreImages(j, Float32Array.from(originals), labels, sources);
-      const samples = await writeSamples(req, [originals], labels);
+    const train = req.private.train;
+    if (!model) {
+      const picked = train.map((t, index) => ({ ...t, index })).filter((t) => t.label < targets);
+      const originals = pickRows(pixels, picked.map((t) => t.row), stride);
+      const own = await scoreImages(j, Float32Array.from(originals), picked.map((t) => t.label), picked.map((t) => t.index));
+      const samples = await writeSamples(req, [originals], picked.map((t) => t.label));
       const note = 'Undefended run: the leaked training set is the faces themselves, so the reconstruction is the identity map; the scores are the judge on the raw training images.';
       return { status: 'done', judge: j.info, samples, metrics: metrics(own, scores(own), chance, { note, publicFaces: 0, details: { identityMap: true } }) };
     }
-    const leaked = await mapChunks(originals, labels.length, shape, (x) => maskedCoefficients(x, frontEnd));
-    const b = size / 8;
-    const k = frontEnd.kept.length;
-    const visual = await mapChunks(leaked, labels.length, [b, b, k], (m) => visualiseMasked(m, frontEnd));
+    const batch = (rows: readonly number[]): tf.Tensor4D => tf.tensor4d(Float32Array.from(pickRows(pixels, rows, stride)), [rows.length, size, size, channels]);
+    const leak = await leakedSet(model, batch, train.map((t) => t.row), train.map((t) => t.label));
+    const keep = leak.source.map((src, i) => ({ i, src })).filter((x) => train[x.src].label < targets);
+    const labels = keep.map((x) => train[x.src].label);
+    const sources = keep.map((x) => x.src);
+    const sampleStride = leak.sampleShape[0] * leak.sampleShape[1] * leak.sampleShape[2];
+    const leakedSamples = pickRows32(leak.samples, keep.map((x) => x.i), sampleStride);
+    const visual = pickRows32(leak.images, keep.map((x) => x.i), stride);
+    const originals = pickRows(pixels, sources.map((s) => train[s].row), stride);
     hooks.progress('scoring the masked samples', 0, 1);
     const masked = scores(await scoreImages(j, visual, labels, sources));
     const faces = await loadPublicFaces(req);
-    const truth = knownKeyView(frontEnd);
-    const view = req.key === 'known' ? truth : estimateWithPublic(leaked, labels.length, [b, b, k], faces, frontEnd.planes);
+    const truth = model.frontEnd ? knownKeyView(model.frontEnd) : pixelView(channels);
+    const view = req.key === 'unknown' && model.frontEnd ? estimateWithPublic(leakedSamples, labels.length, leak.sampleShape, faces, model.frontEnd.planes) : truth;
     const cfg = DECODER_PROFILES[req.profile];
-    const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop });
+    const pub = leak.form === 'pixels' ? { model, reorder: false } : publicDefence(model, view, req.key);
+    const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop }, pub);
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
-    const recon = await mapChunks(leaked, labels.length, [b, b, k], (m) => reconstruct(decoder, reorderLeaked(m, view.position)));
-    const details = { decoder: { ...cfg, finalLoss: decoder.finalLoss, keptChannels: k, removedChannels: view.removed.length }, public: req.public.name, leakedSamples: labels.length };
+    const inputs = (m: tf.Tensor4D, k: number): tf.Tensor4D => attackerInputs(m, tf.tensor4d(visual.subarray(k * stride, (k + m.shape[0]) * stride), [m.shape[0], size, size, channels]), leak.form, view, true);
+    const recon = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
+    const details = { decoder: { ...cfg, epochs: decoder.epochs, finalLoss: decoder.finalLoss, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
     const rec = await scoreImages(j, recon, labels, sources);
     const samples = await writeSamples(req, [originals, visual, recon], labels);
-    const recovered = req.key === 'unknown' ? channelsRecovered(view, truth) : null;
-    return { status: 'done', judge: j.info, samples, metrics: metrics(rec, masked, chance, { note: null, publicFaces: faces.count, details, keyChannelsRecovered: recovered, keyChannels: req.key === 'unknown' ? k : null }) };
+    const unknown = req.key === 'unknown' && model.frontEnd !== null;
+    return { status: 'done', judge: j.info, samples, metrics: metrics(rec, masked, chance, { note: null, publicFaces: faces.count, details, keyChannelsRecovered: unknown ? channelsRecovered(view, truth) : null, keyChannels: unknown ? view.kept.length : null }) };
   } finally {
     j.judge.dispose();
+    model?.policy?.dispose();
   }
+}
+
+function pickRows32(all: Float32Array, idx: readonly number[], stride: number): Float32Array {
+  const out = new Float32Array(idx.length * stride);
+  idx.forEach((r, i) => out.set(all.subarray(r * stride, (r + 1) * stride), i * stride));
+  return out;
+}
+
+/** `mapChunks` whose function also gets the chunk's first index. */
+async function mapChunksIndexed(data: Float32Array, n: number, shape: [number, number, number], f: (x: tf.Tensor4D, first: number) => tf.Tensor4D): Promise<Float32Array> {
+  let first = 0;
+  return mapChunks(data, n, shape, (x) => {
+    const y = f(x, first);
+    first += x.shape[0];
+    return y;
+  });
 }
 
 function estimateWithPublic(leaked: Float32Array, n: number, shape: [number, number, number], faces: PublicFaces, planes: 1 | 3): AttackerView {

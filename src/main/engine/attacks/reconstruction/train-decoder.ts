@@ -8,13 +8,25 @@ import * as tf from '@tensorflow/tfjs';
 import { hashSeed, Rng } from '../../../data/synth/random.ts';
 import type { Params } from '../../models/params.ts';
 import { augmentFor, batchTensor, batchesPerEpoch, type TrainData } from '../../train/data.ts';
+import { applyDefence, type DefenceModel } from '../../defence/apply.ts';
 import type { PublicFaces } from '../public-data.ts';
 import { decoderForward, decoderParams } from './decoder.ts';
 import { assemblePixels, coefficientsOf, type AttackerView } from './frequency.ts';
+import { attackerInputs, largestSource } from './leak.ts';
+
+/** The defence the public faces go through (mixing defences): the attacker's copy of the run's. */
+export interface PublicDefence {
+  model: DefenceModel;
+  /** put the defence's output channels in the attacker's order (key known: the run's own front end) */
+  reorder: boolean;
+}
 
 export interface DecoderConfig {
   width: number;
+  /** at most this many epochs... */
   epochs: number;
+  /** ...and at most about this many training samples in all (the public set's size sets the epochs) */
+  samples: number;
   batch: number;
   lr: number;
   /** random shifts of public faces in pixels (each axis) */
@@ -22,13 +34,15 @@ export interface DecoderConfig {
 }
 
 export const DECODER_PROFILES: Record<'quick' | 'standard', DecoderConfig> = {
-  quick: { width: 8, epochs: 2, batch: 16, lr: 2e-3, shift: 2 },
-  standard: { width: 32, epochs: 60, batch: 32, lr: 1e-3, shift: 4 },
+  quick: { width: 8, epochs: 2, samples: 2000, batch: 16, lr: 2e-3, shift: 2 },
+  standard: { width: 24, epochs: 80, samples: 8000, batch: 32, lr: 2e-3, shift: 4 },
 };
 
 export interface TrainedDecoder {
   params: Params;
   view: AttackerView;
+  /** mixed samples: the decoder predicts every channel of the largest-weight source, kept ones too */
+  predictKept: boolean;
   /** per-channel scales: kept inputs and removed outputs */
   inStd: tf.Tensor1D;
   outStd: tf.Tensor1D;
@@ -45,31 +59,50 @@ function channelStd(pixels: tf.Tensor4D, channels: readonly number[], planes: nu
   return tf.tidy(() => tf.moments(coefficientsOf(pixels, channels, planes), [0, 1, 2]).variance.sqrt().add(1e-3) as tf.Tensor1D);
 }
 
-/** Trains on `faces`; returns null when stopped (cancel). */
-export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks): Promise<TrainedDecoder | null> {
+/** Epochs for `count` public faces: the sample budget over the set, within 1..cfg.epochs. */
+export function decoderEpochs(cfg: DecoderConfig, count: number): number {
+  return Math.max(1, Math.min(cfg.epochs, Math.round(cfg.samples / Math.max(1, count))));
+}
+
+/** One training pair: decoder input and target (both standardised) for a batch of public faces. */
+function pair(x: tf.Tensor4D, labels: number[], d: { view: AttackerView; outChannels: number[]; inStd: tf.Tensor1D; outStd: tf.Tensor1D; defence: PublicDefence | null; seed: number }): { input: tf.Tensor4D; target: tf.Tensor4D } {
+  return tf.tidy(() => {
+    if (!d.defence) return { input: coefficientsOf(x, d.view.kept, d.view.planes).div(d.inStd) as tf.Tensor4D, target: coefficientsOf(x, d.outChannels, d.view.planes).div(d.outStd) as tf.Tensor4D };
+    const applied = applyDefence(d.defence.model, x, labels, { seed: d.seed });
+    const input = attackerInputs(applied.samples, applied.images, applied.form, d.view, d.defence.reorder).div(d.inStd) as tf.Tensor4D;
+    const sources = tf.gather(x, applied.recipes.map(largestSource)) as tf.Tensor4D;
+    tf.dispose([applied.samples, applied.images]);
+    return { input, target: coefficientsOf(sources, d.outChannels, d.view.planes).div(d.outStd) as tf.Tensor4D };
+  });
+}
+
+/** Trains on `faces` (through `defence` when it mixes); returns null when stopped (cancel). */
+export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks, defence: PublicDefence | null = null): Promise<TrainedDecoder | null> {
   const data: TrainData = { pixels: faces.pixels, size: faces.size, channels: faces.channels, train: [], heldout: [], classes: 0 };
+  const predictKept = defence !== null;
+  const outChannels = predictKept ? [...view.kept, ...view.removed] : view.removed;
   const sample = batchTensor(data, Array.from({ length: Math.min(faces.count, 512) }, (_, i) => i));
   const inStd = channelStd(sample, view.kept, view.planes);
-  const outStd = channelStd(sample, view.removed, view.planes);
+  const outStd = channelStd(sample, outChannels, view.planes);
   sample.dispose();
-  const weight = tf.tidy(() => outStd.square().div(outStd.square().mean()));
-  const params = decoderParams({ inputs: view.kept.length, outputs: view.removed.length, width: cfg.width }, seed);
+  const weight = tf.tidy(() => outStd.square().div(outStd.square().mean()).sqrt());
+  const params = decoderParams({ inputs: view.kept.length, outputs: outChannels.length, width: cfg.width }, seed);
   const optimizer = tf.train.adam(cfg.lr);
   const steps = batchesPerEpoch(faces.count, cfg.batch);
-  const total = cfg.epochs * steps;
+  const epochs = decoderEpochs(cfg, faces.count);
+  const total = epochs * steps;
   let last = tf.scalar(0);
-  for (let epoch = 0; epoch < cfg.epochs; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     const order = new Rng(hashSeed(seed, epoch, 0xdec0)).shuffle(Array.from({ length: faces.count }, (_, i) => i));
     for (let s = 0; s < steps; s++) {
       if (hooks.shouldStop()) return cleanup();
       const rows = order.slice(s * cfg.batch, s === steps - 1 ? order.length : (s + 1) * cfg.batch);
       const aug = augmentFor(rows.length, seed, epoch, s, { flip: true, shift: cfg.shift });
-      const loss = optimizer.minimize(() => {
-        const x = batchTensor(data, rows, aug);
-        const input = coefficientsOf(x, view.kept, view.planes).div(inStd) as tf.Tensor4D;
-        const target = coefficientsOf(x, view.removed, view.planes).div(outStd);
-        return decoderForward(params, input).sub(target).square().mul(weight).mean() as tf.Scalar;
-      }, true, params.trainable());
+      const x = batchTensor(data, rows, aug);
+      const { input, target } = pair(x, rows.map((r) => faces.labels[r]), { view, outChannels, inStd, outStd, defence, seed: hashSeed(seed, epoch, s, 0x1eaf) });
+      x.dispose();
+      const loss = optimizer.minimize(() => decoderForward(params, input).sub(target).square().mul(weight).mean() as tf.Scalar, true, params.trainable());
+      tf.dispose([input, target]);
       last.dispose();
       last = loss!;
       hooks.onStep(epoch * steps + s + 1, total);
@@ -80,7 +113,7 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   last.dispose();
   optimizer.dispose();
   weight.dispose();
-  return { params, view, inStd, outStd, finalLoss, epochs: cfg.epochs };
+  return { params, view, predictKept, inStd, outStd, finalLoss, epochs };
 
   function cleanup(): null {
     last.dispose();
@@ -92,11 +125,13 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   }
 }
 
-/** Leaked kept channels `[N, B, B, K]` (ascending order) -> reconstructed pixels `[N, S, S, C]` 0..255. */
+/** Leaked samples as decoder inputs `[N, B, B, K]` (attacker's order) -> reconstructed pixels `[N, S, S, C]` 0..255. */
 export function reconstruct(decoder: TrainedDecoder, kept: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
-    const removed = decoderForward(decoder.params, kept.div(decoder.inStd) as tf.Tensor4D).mul(decoder.outStd) as tf.Tensor4D;
-    return assemblePixels(kept, removed, decoder.view);
+    const out = decoderForward(decoder.params, kept.div(decoder.inStd) as tf.Tensor4D).mul(decoder.outStd) as tf.Tensor4D;
+    if (!decoder.predictKept) return assemblePixels(kept, out, decoder.view);
+    const k = decoder.view.kept.length;
+    return assemblePixels(out.slice([0, 0, 0, 0], [-1, -1, -1, k]), out.slice([0, 0, 0, k], [-1, -1, -1, -1]), decoder.view);
   });
 }
 

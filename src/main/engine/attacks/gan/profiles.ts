@@ -1,0 +1,35 @@
+/**
+ * Presets of the GAN attacks per profile: `quick` (tiny networks, a few steps: the demo and the
+ * tests, an attack end to end in under 2 minutes) and `standard` (the README's numbers) [ours:
+ * every count here is sized to the 2-core CPU budget; GMI itself runs 1,500 steps per restart].
+ */
+import type { Profile } from '../../train/config.ts';
+import type { BlackboxConfig } from '../blackbox/plg.ts';
+import type { WhiteboxConfig } from '../whitebox/gmi.ts';
+import { DIFF_AUGMENT } from './augment.ts';
+import type { GanTrainConfig } from './train-gan.ts';
+
+export interface AttackPreset {
+  prior: Omit<GanTrainConfig, 'seed' | 'gan'> & { latent: number; width: number };
+  whitebox: Omit<WhiteboxConfig, 'seed'>;
+  blackbox: Omit<BlackboxConfig, 'seed'>;
+}
+
+export const ATTACK_PRESETS: Record<Profile, AttackPreset> = {
+  quick: {
+    prior: { latent: 32, width: 4, steps: 60, batch: 16, lr: 2e-4 * 5, beta1: 0.5, augment: DIFF_AUGMENT },
+    whitebox: { restarts: 2, steps: 20, lr: 0.05, lambda: 100, keep: 1, chunk: 32 },
+    blackbox: { topN: 4, steps: 20, batch: 16, lr: 1e-3, augment: DIFF_AUGMENT, candidates: 8, keep: 1 },
+  },
+  standard: {
+    prior: { latent: 64, width: 8, steps: 600, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT },
+    whitebox: { restarts: 4, steps: 150, lr: 0.05, lambda: 100, keep: 3, chunk: 60 },
+    blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 48, keep: 3 },
+  },
+};
+
+/** The prior's full training config for a public source of `channels` planes. */
+export function priorConfig(profile: Profile, channels: 1 | 3, seed: number): GanTrainConfig {
+  const { latent, width, ...rest } = ATTACK_PRESETS[profile].prior;
+  return { ...rest, gan: { latent, width, channels, classes: 0 }, seed };
+}

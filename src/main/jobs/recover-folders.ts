@@ -1,0 +1,12 @@
+/**
+ * Start-up recovery of folder commits (checkpoints, exports) that a crash interrupted: each folder
+ * the store knows gets back whichever complete version exists (see `recoverDirectory`).
+ */
+import { recoverDirectory } from '../data/fs/atomic.ts';
+import type { Store } from '../store/store.ts';
+
+export function recoverCommittedFolders(store: Store): number {
+  const folders = store.runs.committedFolders();
+  for (const folder of folders) recoverDirectory(folder);
+  return folders.length;
+}

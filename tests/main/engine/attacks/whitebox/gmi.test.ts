@@ -1,0 +1,51 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ganParams } from '../../../../../src/main/engine/attacks/gan/train-gan.ts';
+import { invertWhitebox, type WhiteboxConfig } from '../../../../../src/main/engine/attacks/whitebox/gmi.ts';
+import { whiteboxTarget } from '../../../../../src/main/engine/attacks/whitebox/target.ts';
+import { selectBackend, tf } from '../../../../../src/main/engine/backend/select-backend.ts';
+import { resolveConfig } from '../../../../../src/main/engine/train/config.ts';
+import { createFaceModel, disposeFaceModel } from '../../../../../src/main/engine/train/face-model.ts';
+import { synthTrainData } from '../../../../helpers/train-data.ts';
+
+const gan = { latent: 8, width: 2, channels: 1 as const, classes: 0 };
+const cfg = (steps: number): WhiteboxConfig => ({ restarts: 3, steps, lr: 0.1, lambda: 100, keep: 2, chunk: 4, seed: 2 });
+
+describe('white-box GMI', () => {
+  beforeAll(() => selectBackend('wasm'));
+
+  it('raises the target confidence of each identity, keeps the best restarts, and leaves the target and the prior unchanged', async () => {
+    const data = synthTrainData(4, 3, 32);
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 4 } }), data);
+    const prior = { params: ganParams(gan, 3), gan };
+    const weights = async (): Promise<number[]> => (await Promise.all([...model.params.vars.values(), ...prior.params.vars.values()].map((v) => v.data()))).flatMap((a) => Array.from(a));
+    const w0 = await weights();
+    const before = tf.memory().numTensors;
+    const start = await invertWhitebox(prior, whiteboxTarget(model), [0, 2, 3], cfg(0));
+    const ticks: number[] = [];
+    const end = await invertWhitebox(prior, whiteboxTarget(model), [0, 2, 3], cfg(12), { onProgress: (d) => void ticks.push(d) });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(ticks.at(-1)).toBe(3 * 12); // 9 latents in chunks of 4: 3 chunks x 12 steps
+    expect(end!.map((c) => c.identity)).toEqual([0, 2, 3]);
+    for (const [i, c] of end!.entries()) {
+      expect(c.pixels.length).toBe(2 * 32 * 32);
+      expect(c.confidence[0]).toBeGreaterThanOrEqual(c.confidence[1]);
+      expect(c.confidence[0], `identity ${c.identity}`).toBeGreaterThan(start![i].confidence[0]);
+    }
+    expect(end!.every((c) => c.confidence[0] > 0.5)).toBe(true);
+    expect(await weights()).toEqual(w0);
+    disposeFaceModel(model);
+    prior.params.dispose();
+  });
+
+  it('returns null when cancelled', async () => {
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 3 } }), synthTrainData(3, 3, 32));
+    const prior = { params: ganParams(gan, 3), gan };
+    const abort = new AbortController();
+    const before = tf.memory().numTensors;
+    const r = await invertWhitebox(prior, whiteboxTarget(model), [0, 1], cfg(50), { signal: abort.signal, onProgress: (d) => (d === 2 ? abort.abort() : undefined) });
+    expect(r).toBeNull();
+    expect(tf.memory().numTensors).toBe(before);
+    disposeFaceModel(model);
+    prior.params.dispose();
+  });
+});
