@@ -142,7 +142,8 @@ describe('the studio views in Chromium', () => {
     await form.getByRole('combobox').first().selectOption({ label: 'live-run (ppfr-fd)' });
     await form.getByRole('button', { name: 'Export' }).click();
     const result = page.getByRole('region', { name: 'Export written' });
-    await result.waitFor({ timeout: 60_000 });
+    await result.or(page.getByRole('alert')).first().waitFor({ timeout: 90_000 });
+    expect(await page.getByRole('alert').count(), (await page.getByRole('alert').allTextContents()).join(' ')).toBe(0);
     expect(await result.textContent()).toMatch(/exports\/live-run-imagefolder[\s\S]*manifest\.json[\s\S]*\d+ \(imagefolder\)/);
     const row = page.getByRole('row', { name: /live-run/ });
     expect(await row.textContent()).toMatch(/faces · ppfr-fd · seed 1 · 36 channels kept/);
