@@ -4,8 +4,9 @@
  * and records it. Progress: gather, pictures (one unit per defended run), render, write.
  */
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { extname, join, resolve } from 'node:path';
-import type { ReportResponse } from '../../shared/contract/api.ts';
+import type { ReadReportResponse, ReportResponse } from '../../shared/contract/api.ts';
 import { AppError } from '../../shared/contract/errors.ts';
 import { writeFileAtomic } from '../data/fs/atomic.ts';
 import type { JobContext } from '../jobs/job-runner.ts';
@@ -69,4 +70,16 @@ export async function createReport(deps: ReportDeps, req: CreateReportRequest, c
   deps.store.reports.insert({ id: result.reportId, path, runs: result.runs, createdAt: data.createdAt });
   ctx.progress(1, 1);
   return result;
+}
+
+/** The page of a recorded HTML report (the studio in a browser opens it in a tab). */
+export async function readReport(store: Store, reportId: string): Promise<ReadReportResponse> {
+  const r = store.reports.get(reportId);
+  if (!r) throw new AppError('NOT_FOUND', `No report "${reportId}". List reports with reports.list, or write one with veil report.`);
+  if (reportFormat(r.path) !== 'html') throw new AppError('UNSUPPORTED', `Report ${reportId} is a PDF (${r.path}); open it with a PDF viewer, or write an HTML report to read it here.`);
+  try {
+    return { reportId, path: r.path, html: await readFile(r.path, 'utf8') };
+  } catch (err) {
+    throw new AppError('NOT_FOUND', `The report file ${r.path} is gone (${(err as NodeJS.ErrnoException).code ?? 'unreadable'}). Write it again with veil report.`);
+  }
 }

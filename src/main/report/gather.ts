@@ -19,6 +19,8 @@ export interface RunPrivacy {
   scorePp: number | null;
   scorePpPartial: boolean;
   scoreCls: ScoreCls | null;
+  /** the undefended run of the same dataset and seed this run is measured against */
+  referenceRunId: string | null;
 }
 
 /** Where attacks and scores come from; lets the report grow with the evaluation without changing. */
@@ -41,10 +43,15 @@ interface StoredResult {
   epsilon?: number | null;
 }
 
-/** `freq-mixup k=3`, `adaptive budget 2pt`: what tells two runs of one defence apart. */
+/** The fixed mixing k of a run's frozen config (`defence.mixing.k`), when it has one. */
+export function fixedK(config: unknown): number | undefined {
+  const k = (config as { defence?: { mixing?: { k?: number | string } | null } } | null)?.defence?.mixing?.k;
+  return typeof k === 'number' ? k : undefined;
+}
+
+/** `freq-mixup k=3`: what tells two runs of one defence apart. */
 export function defenceLabel(run: Pick<RunDetail, 'defense' | 'config'>): string {
-  const c = (run.config ?? {}) as { k?: number; mixup?: { k?: number }; accuracyBudget?: number; request?: { k?: number } };
-  const k = c.k ?? c.mixup?.k ?? c.request?.k;
+  const k = fixedK(run.config);
   return k !== undefined && ['mixup', 'freq-mixup', 'instahide'].includes(run.defense) ? `${run.defense} k=${k}` : run.defense;
 }
 
@@ -101,6 +108,7 @@ function entryOf(store: Store, run: RunDetail, reference: RunDetail | null, sour
     epochs: result.epochs ?? config.epochs ?? null,
     accuracy: run.accuracy,
     scoreCls: p?.scoreCls ?? scoreClsOf(run.accuracy, reference?.accuracy ?? null),
+    referenceRunId: run.defense === 'none' ? null : (p?.referenceRunId ?? reference?.id ?? null),
     s1: p?.s1 ?? null,
     s2: p?.s2 ?? null,
     s3: p?.s3 ?? null,
@@ -121,11 +129,13 @@ export function gatherReport(store: Store, sel: ReportSelection, source: Privacy
   const dataset = store.datasets.detail(datasetId);
   const chosen = source.reference?.(runs.map((r) => r.id));
   const reference = chosen ? store.runs.detail(chosen) : findReference(store, datasetId, runs);
-  const all = reference && !runs.some((r) => r.id === reference.id) ? [reference, ...runs] : runs;
+  const refIds = new Set([reference?.id, ...runs.map((r) => source.privacy(r.id)?.referenceRunId)].filter((id): id is string => !!id));
+  const extra = [...refIds].filter((id) => !runs.some((r) => r.id === id)).map((id) => store.runs.detail(id));
+  const all = [...extra, ...runs];
   const ordered = [...all].sort((a, b) => Number(b.defense === 'none') - Number(a.defense === 'none'));
   const notes = [...source.notes];
   if (!reference) notes.push('There is no finished undefended (`none`) run on this dataset, so no defence can be measured against one: accuracy costs, Score_cls and attack reductions are not stated. Train one with --defense none and the same seed.');
-  if (reference && !runs.some((r) => r.id === reference.id)) notes.push(`The undefended run ${reference.name} was added as the reference, though it was not asked for.`);
+  for (const r of extra) notes.push(`The undefended run ${r.name} was added as the reference of the runs with seed ${r.seed}, though it was not asked for.`);
   return {
     title: `Face-data privacy audit: ${dataset.name}`,
     dataset,

@@ -12,6 +12,7 @@ import { imageBytes, readPixelCache } from '../data/cache/pixel-cache.ts';
 import type { ExportItem } from '../engine/export/masked-export.ts';
 import type { FromWorker } from '../engine/protocol.ts';
 import { callEngine } from '../jobs/engine-call.ts';
+import { privateClasses } from '../jobs/train-data.ts';
 import type { Store } from '../store/store.ts';
 import type { DefenceEntry, GridImage, IdentityGrid } from './model.ts';
 import { attackName } from './verdict.ts';
@@ -19,13 +20,29 @@ import { attackName } from './verdict.ts';
 /** At most this many people get a row of pictures (the first private identities by label) [ours]. */
 export const MAX_GRID_PEOPLE = 12;
 
-/** One recorded attack output: the attack's best reconstruction of one private person. */
+/** One recorded attack picture of one private person (a grid of faces, as the attack wrote it). */
 export interface AttackSample {
+  /** attack kind (`reconstruction`, `whitebox`, ...) */
   kind: string;
-  /** the dataset's identity label of the person attacked */
-  label: number;
+  /** the person's class: 0-based over the dataset's private identities in label order */
+  classIndex: number;
+  /** the grid's columns, `|`-separated (e.g. `private|masked|reconstruction`); its first row is used */
+  layout: string;
   /** absolute path of the PNG */
   path: string;
+}
+
+/** Gap between faces in attack grids (engine/attacks/sample-grid.ts). */
+const GRID_GAP = 2;
+
+/** The first row's reconstruction (else last) cell of an attack grid; the whole picture if it is not a grid of `size` faces. */
+async function attackCell(s: AttackSample, size: number): Promise<Uint8Array> {
+  const cols = s.layout.split('|');
+  const col = cols.includes('reconstruction') ? cols.indexOf('reconstruction') : cols.length - 1;
+  const meta = await sharp(s.path).metadata();
+  const left = col * (size + GRID_GAP);
+  if ((meta.width ?? 0) < left + size || (meta.height ?? 0) < size) return new Uint8Array(await readFile(s.path));
+  return new Uint8Array(await sharp(s.path).extract({ left, top: 0, width: size, height: size }).png().toBuffer());
 }
 
 export interface GridDeps {
@@ -74,6 +91,7 @@ export async function buildGrids(deps: GridDeps, datasetId: string, entries: Def
   const detail = deps.store.datasets.detail(datasetId);
   const rows = deps.store.datasets.images(datasetId);
   const privateIds = detail.identityList.filter((i) => i.split === 'private').sort((a, b) => a.label - b.label);
+  const { classOf } = privateClasses(rows);
   const shown = privateIds.slice(0, MAX_GRID_PEOPLE);
   const firstTrain = shown.map((p) => rows.find((r) => r.label === p.label && r.split === 'train')).filter((r) => r !== undefined);
   if (firstTrain.length === 0) return { grids: [], note: 'This dataset has no private training images to show.' };
@@ -94,7 +112,7 @@ export async function buildGrids(deps: GridDeps, datasetId: string, entries: Def
       const { masked, samples } = perRun.get(e.runId)!;
       const images: GridImage[] = [];
       if (masked[i]) images.push({ caption: 'masked sample', dataUri: pngDataUri(masked[i]) });
-      for (const s of samples.filter((x) => x.label === row.label)) images.push({ caption: attackName(s.kind).split(' ')[0], dataUri: pngDataUri(new Uint8Array(await readFile(s.path))) });
+      for (const s of samples.filter((x) => x.classIndex === classOf.get(row.label))) images.push({ caption: attackName(s.kind).split(' ')[0], dataUri: pngDataUri(await attackCell(s, dataset.size)) });
       if (images.length) perDefence.push({ label: e.label, images });
     }
     grids.push({ identity: person.name, privateFace: { caption: person.name, dataUri: pngDataUri(faces[i]) }, perDefence });

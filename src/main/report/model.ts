@@ -11,7 +11,7 @@ import type { BackendName, Defense, RunAccuracy } from '../../shared/domain/run.
 export interface AttackResult {
   /** attack kind: `whitebox`, `blackbox`, `reconstruction`, ... */
   kind: string;
-  /** judge Acc@1 on the attack's output: the share of targeted private people it recognised */
+  /** judge Acc@1: the share of the attack's reconstructions the judge named as the right private person */
   acc1: number | null;
   acc5: number | null;
   /** judge-embedding distance to the nearest private image of the identity (lower: closer) */
@@ -20,6 +20,8 @@ export interface AttackResult {
   ssim: number | null;
   /** how many private identities were attacked (null: not recorded) */
   targets: number | null;
+  /** attacked people the judge named correctly for more than half of their reconstructions [ours] (null: per-person scores not recorded) */
+  recognised: number | null;
   /** whether the attacker knew the front end's key (Kerckhoffs: true by default) */
   keyKnown: boolean | null;
   /** which judge scored it (e.g. `pretrained`, `trained`) */
@@ -44,6 +46,8 @@ export interface DefenceEntry {
   epochs: number | null;
   accuracy: RunAccuracy | null;
   scoreCls: ScoreCls | null;
+  /** the undefended run (same dataset and seed) this one is measured against; null for `none` itself */
+  referenceRunId: string | null;
   s1: number | null;
   s2: number | null;
   s3: number | null;
@@ -77,7 +81,7 @@ export interface ReportData {
   createdAt: string;
   dataset: DatasetDetail;
   defences: DefenceEntry[];
-  /** the undefended run every defence is measured against, if there is one */
+  /** the undefended run defences without their own reference are measured against, if there is one */
   referenceRunId: string | null;
   /** private identities (the people an attacker tries to recover) */
   privateIdentities: number;

@@ -23,11 +23,12 @@ export const WEAK_ATTACK_CHANCE_MULTIPLE = 2;
 export const DEFAULT_BUDGET_POINTS = 2;
 
 export const VERDICT_RULES: readonly string[] = [
-  'The verdict uses the strongest attack run against the defended model: the one whose reconstructions the judge recognised most often (judge Acc@1). The same attack on the undefended model of the same dataset is the reference.',
+  'A person counts as recognised by an attack when the independent judge names them correctly for more than half of the attack\'s reconstructions of them (where an attack did not record per-person scores: its judge Acc@1 times the people attacked).',
+  'The verdict uses the strongest attack run against the defended model: the one that recognised the most people (ties: the higher judge Acc@1). The same attack on the undefended model of the same dataset and seed is the reference.',
   `"Protects": the attacker recognised at most ${Math.round(PROTECT_RATIO * 100)}% as many people as without the defence. "Partly protects": fewer people than without it, but more than that. "Does not protect": as many people or more.`,
   `"Inconclusive": the attack recognised at most ${WEAK_ATTACK_CHANCE_MULTIPLE} times as many people as chance (1 / number of private people) on the undefended model, so it is too weak to show whether a defence helps.`,
   '"Not assessed": no attack has been run against the model. "No reference": no undefended model was attacked the same way, so no reduction can be stated.',
-  `The accuracy cost is the undefended model's identification accuracy minus the defended one's, in points, on the same held-out images; above ${DEFAULT_BUDGET_POINTS} points it is flagged.`,
+  `The accuracy cost is the undefended model's identification accuracy minus the defended one's, in points, on the same held-out images; above ${DEFAULT_BUDGET_POINTS} points it is flagged, in the sentence and the badge.`,
 ];
 
 export interface VerdictInput {
@@ -43,15 +44,26 @@ function measured(attacks: readonly AttackResult[]): AttackResult[] {
   return attacks.filter((a) => a.acc1 !== null);
 }
 
-/** The attack with the highest judge Acc@1 (ties: the first kind in alphabetical order). */
-export function strongestAttack(attacks: readonly AttackResult[]): AttackResult | null {
-  const sorted = measured(attacks).sort((a, b) => b.acc1! - a.acc1! || a.kind.localeCompare(b.kind));
+/** People attacked and recognised (see `VERDICT_RULES`). */
+export function peopleRecognised(a: AttackResult, privateIdentities: number): { recognised: number; of: number } {
+  const of = a.targets ?? privateIdentities;
+  return { recognised: a.recognised ?? Math.round(a.acc1! * of), of };
+}
+
+function share(a: AttackResult, privateIdentities: number): number {
+  const p = peopleRecognised(a, privateIdentities);
+  return p.of > 0 ? p.recognised / p.of : 0;
+}
+
+/** The attack that recognised the largest share of people (ties: higher Acc@1, then kind in alphabetical order). */
+export function strongestAttack(attacks: readonly AttackResult[], privateIdentities = 1): AttackResult | null {
+  const sorted = measured(attacks).sort((a, b) => share(b, privateIdentities) - share(a, privateIdentities) || b.acc1! - a.acc1! || a.kind.localeCompare(b.kind));
   return sorted[0] ?? null;
 }
 
 function people(a: AttackResult, privateIdentities: number): string {
-  const n = a.targets ?? privateIdentities;
-  return `${Math.round(a.acc1! * n)} of ${n} people`;
+  const p = peopleRecognised(a, privateIdentities);
+  return `${p.recognised} of ${p.of} people`;
 }
 
 const KIND_WORDS: Record<string, string> = { whitebox: 'white-box model inversion', blackbox: 'black-box model inversion', reconstruction: 'reconstruction from the masked training set' };
@@ -77,8 +89,14 @@ function accuracyClause(entry: DefenceEntry, reference: DefenceEntry | null, bud
   return `at a cost of ${points} of identification accuracy (${pct(own)} against ${pct(ref)}${over})`;
 }
 
+function overBudget(entry: DefenceEntry, reference: DefenceEntry | null, budget: number): boolean {
+  const own = entry.accuracy?.identification;
+  const ref = reference?.accuracy?.identification;
+  return typeof own === 'number' && typeof ref === 'number' && Math.round((ref - own) * 1000) / 10 > budget;
+}
+
 function referenceVerdict(entry: DefenceEntry, privateIdentities: number): Verdict {
-  const top = strongestAttack(entry.attacks);
+  const top = strongestAttack(entry.attacks, privateIdentities);
   if (!top) return { level: 'reference', headline: 'Reference', sentence: `Undefended reference with ${entry.accuracy ? pct(entry.accuracy.identification) : 'unmeasured'} identification accuracy; no attack has been run on it, so the leak the defences are measured against is not known.` };
   return {
     level: 'reference',
@@ -92,7 +110,7 @@ export function verdict({ entry, reference, privateIdentities, budgetPoints = DE
   const clause = accuracyClause(entry, reference, budgetPoints);
   const accuracy = clause ?? 'its accuracy was not measured';
   const trained = clause ? `it was trained ${clause}` : accuracy;
-  const top = strongestAttack(entry.attacks);
+  const top = strongestAttack(entry.attacks, privateIdentities);
   if (!top) return { level: 'not-assessed', headline: 'Not assessed', sentence: `Not assessed: no attack has been run against this model, so how much it protects is unknown (${trained}).` };
   const refAttack = reference ? measured(reference.attacks).find((a) => a.kind === top.kind) : undefined;
   const own = `an attacker holding this model recognised ${people(top, privateIdentities)} (${attackName(top.kind)})`;
@@ -100,15 +118,16 @@ export function verdict({ entry, reference, privateIdentities, budgetPoints = DE
     const why = reference ? 'the undefended model was not attacked this way' : 'there is no undefended model to compare with';
     return { level: 'no-reference', headline: 'No reference', sentence: `${capitalise(own)}, but ${why}, so the reduction cannot be stated; ${trained}.` };
   }
-  const d = top.acc1!;
-  const r = refAttack.acc1!;
+  const d = share(top, privateIdentities);
+  const r = share(refAttack, privateIdentities);
   const chance = 1 / Math.max(1, refAttack.targets ?? privateIdentities);
   const against = `against ${people(refAttack, privateIdentities)} without the defence`;
   if (r <= WEAK_ATTACK_CHANCE_MULTIPLE * chance) {
     return { level: 'inconclusive', headline: 'Inconclusive', sentence: `Inconclusive: ${own}, ${against}; the attack is too weak on the undefended model to show whether the defence helps (${trained}).` };
   }
   const [level, headline]: [VerdictLevel, string] = d <= PROTECT_RATIO * r ? ['protects', 'Protects'] : d < r ? ['partial', 'Partly protects'] : ['no-protection', 'Does not protect'];
-  return { level, headline, sentence: `${capitalise(own)}, ${against}, ${accuracy}.` };
+  const costly = overBudget(entry, reference, budgetPoints) && level !== 'no-protection';
+  return { level, headline: costly ? `${headline}, at a high accuracy cost` : headline, sentence: `${capitalise(own)}, ${against}, ${accuracy}.` };
 }
 
 function capitalise(s: string): string {

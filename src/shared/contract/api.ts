@@ -118,6 +118,14 @@ export interface ReportResponse {
   runs: string[];
 }
 
+/** A written HTML report's page, for a browser tab (the studio in a browser cannot open files). */
+export interface ReadReportResponse {
+  reportId: string;
+  path: string;
+  /** the whole self-contained page */
+  html: string;
+}
+
 export interface ListReportsResponse {
   reports: { id: string; path: string; runs: string[]; createdAt: string }[];
 }
@@ -144,6 +152,7 @@ export interface ApiMethods {
   'exports.create': { request: z.input<typeof s.exportsCreate>; response: ExportResponse };
   'reports.create': { request: z.input<typeof s.reportsCreate>; response: ReportResponse };
   'reports.list': { request: z.input<typeof s.empty>; response: ListReportsResponse };
+  'reports.read': { request: z.input<typeof s.reportRef>; response: ReadReportResponse };
   'attacks.start': { request: z.input<typeof s.attacksStart>; response: AttackResult };
   'attacks.resume': { request: z.input<typeof s.attackRef>; response: AttackResult };
   'attacks.list': { request: z.input<typeof s.attacksList>; response: ListAttacksResponse };
@@ -179,6 +188,7 @@ export const requestSchemas = {
   'exports.create': s.exportsCreate,
   'reports.create': s.reportsCreate,
   'reports.list': s.empty,
+  'reports.read': s.reportRef,
   'attacks.start': s.attacksStart,
   'attacks.resume': s.attackRef,
   'attacks.list': s.attacksList,

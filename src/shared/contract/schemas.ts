@@ -106,6 +106,8 @@ export const runsTrain = z
     path: ['targetEpsilon'],
   });
 
+export const reportRef = z.object({ reportId: z.string().trim().min(1, 'a report id is required').max(64) }).strict();
+
 export const reportsCreate = z
   .object({
     /** the runs to report on (ids or names); the undefended reference is added when missing */

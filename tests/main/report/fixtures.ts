@@ -8,7 +8,7 @@ import type { AttackResult, DefenceEntry, ReportData } from '../../../src/main/r
 export const PIXEL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==';
 
 export function attack(kind: string, acc1: number | null): AttackResult {
-  return { kind, acc1, acc5: acc1 === null ? null : Math.min(1, acc1 + 0.2), knnDist: 0.61, psnr: 14.2, ssim: 0.31, targets: 12, keyKnown: true, judge: 'pretrained' };
+  return { kind, acc1, acc5: acc1 === null ? null : Math.min(1, acc1 + 0.2), knnDist: 0.61, psnr: 14.2, ssim: 0.31, targets: 12, recognised: null, keyKnown: true, judge: 'pretrained' };
 }
 
 export function entry(over: Partial<DefenceEntry> & Pick<DefenceEntry, 'runId' | 'defense'>): DefenceEntry {
@@ -20,6 +20,7 @@ export function entry(over: Partial<DefenceEntry> & Pick<DefenceEntry, 'runId' |
     epochs: 8,
     accuracy: { identification: 0.9, verification: 0.85, tarAtFar1e2: 0.5, tarAtFar1e3: null },
     scoreCls: null,
+    referenceRunId: over.defense === 'none' ? null : 'r-none',
     s1: null,
     s2: null,
     s3: null,

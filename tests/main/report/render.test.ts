@@ -79,3 +79,12 @@ describe('spread over seeds', () => {
     expect(spread([null])).toBeNull();
   });
 });
+
+describe('defence labels', () => {
+  it('name the fixed k of a mixing defence from its frozen config, and nothing else', async () => {
+    const { defenceLabel } = await import('../../../src/main/report/gather.ts');
+    expect(defenceLabel({ defense: 'freq-mixup', config: { defence: { mixing: { k: 3 } } } })).toBe('freq-mixup k=3');
+    expect(defenceLabel({ defense: 'adaptive', config: { defence: { mixing: { k: 'policy' } } } })).toBe('adaptive');
+    expect(defenceLabel({ defense: 'ppfr-fd', config: {} })).toBe('ppfr-fd');
+  });
+});

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { AttackResult, DefenceEntry } from '../../../src/main/report/model.ts';
 import { strongestAttack, verdict } from '../../../src/main/report/verdict.ts';
 
-function attack(kind: string, acc1: number | null, targets: number | null = 30): AttackResult {
-  return { kind, acc1, acc5: null, knnDist: null, psnr: null, ssim: null, targets, keyKnown: true, judge: 'pretrained' };
+function attack(kind: string, acc1: number | null, targets: number | null = 30, recognised: number | null = null): AttackResult {
+  return { kind, acc1, acc5: null, knnDist: null, psnr: null, ssim: null, targets, recognised, keyKnown: true, judge: 'pretrained' };
 }
 
 function entry(defense: DefenceEntry['defense'], identification: number | null, attacks: AttackResult[]): DefenceEntry {
@@ -17,6 +17,7 @@ function entry(defense: DefenceEntry['defense'], identification: number | null, 
     epochs: 10,
     accuracy: identification === null ? null : { identification, verification: 0.9, tarAtFar1e2: null, tarAtFar1e3: null },
     scoreCls: null,
+    referenceRunId: null,
     s1: null,
     s2: null,
     s3: null,
@@ -95,6 +96,23 @@ describe('the verdict rule', () => {
   it('describes the undefended run as the reference, with or without attacks', () => {
     expect(verdict({ entry: none, reference: none, privateIdentities: 30 }).sentence).toContain('recognised 24 of 30 people');
     expect(verdict({ entry: entry('none', 0.98, []), reference: null, privateIdentities: 30 }).sentence).toContain('no attack has been run on it');
+  });
+
+  it('counts people by the majority rule when the attack recorded per-person scores, and judges by that count', () => {
+    // 20% of reconstructions named right, but spread so that only 1 person is named right for most of theirs
+    const v = verdict({ entry: entry('ppfr-fd', 0.97, [attack('reconstruction', 0.2, 12, 1)]), reference: entry('none', 0.98, [attack('reconstruction', 0.97, 12, 12)]), privateIdentities: 12 });
+    expect(v.sentence).toContain('recognised 1 of 12 people');
+    expect(v.sentence).toContain('against 12 of 12 people');
+    expect(v.level).toBe('protects');
+  });
+
+  it('prefers the attack that recognised more people over one with a higher Acc@1', () => {
+    expect(strongestAttack([attack('reconstruction', 0.4, 12, 2), attack('whitebox', 0.3, 12, 4)], 12)?.kind).toBe('whitebox');
+  });
+
+  it('says so in the badge when a defence protects at an accuracy cost above the budget', () => {
+    expect(verdict({ entry: entry('adaptive', 0.5, [attack('whitebox', 1 / 30)]), reference: none, privateIdentities: 30 }).headline).toBe('Protects, at a high accuracy cost');
+    expect(verdict({ entry: entry('adaptive', 0.97, [attack('whitebox', 1 / 30)]), reference: none, privateIdentities: 30 }).headline).toBe('Protects');
   });
 
   it('picks the strongest attack deterministically on ties', () => {

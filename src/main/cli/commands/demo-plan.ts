@@ -33,39 +33,51 @@ export interface Step {
 
 /** Tracks steps done and prints `[3/9] 1m20s in, about 2m10s left: <label>`. */
 export class DemoClock {
-  private readonly started = performance.now();
+  private readonly now: () => number;
+  private readonly started: number;
   private doneExpected = 0;
+  private measuredSeconds = 0;
+  private stepStart = 0;
   private index = 0;
   private readonly steps: Step[];
   private readonly write: (line: string) => void;
 
-  constructor(steps: Step[], write: (line: string) => void) {
-    this.steps = steps;
+  /** `now`: milliseconds (injected by tests) */
+  constructor(steps: Step[], write: (line: string) => void, now: () => number = () => performance.now()) {
+    this.steps = steps.map((s) => ({ ...s }));
     this.write = write;
-  }
-
-  /** Adds steps discovered on the way (e.g. attacks once the runs exist). */
-  add(steps: Step[]): void {
-    this.steps.push(...steps);
+    this.now = now;
+    this.started = now();
   }
 
   elapsed(): number {
-    return (performance.now() - this.started) / 1000;
+    return (this.now() - this.started) / 1000;
   }
 
   /** Seconds left for the whole demo: the remaining guesses, scaled by the pace so far. */
   eta(): number {
     const remaining = this.steps.slice(this.index).reduce((n, s) => n + s.expected, 0);
-    const pace = this.doneExpected > 0 ? this.elapsed() / this.doneExpected : 1;
+    // too little measured to trust a pace yet: use the guesses as they are
+    const pace = this.doneExpected >= 20 ? Math.min(10, Math.max(0.25, this.measuredSeconds / this.doneExpected)) : 1;
     return Math.round(remaining * pace);
   }
 
   begin(label: string): void {
+    this.stepStart = this.elapsed();
     this.write(`demo [${this.index + 1}/${this.steps.length}] ${clock(this.elapsed())} in, about ${clock(this.eta())} left: ${label}`);
   }
 
-  end(): void {
-    this.doneExpected += this.steps[this.index]?.expected ?? 0;
+  /** Steps still ahead whose label matches will not run (an attack kind or a defence this build lacks): they leave the ETA. */
+  drop(match: (label: string) => boolean): void {
+    for (const step of this.steps.slice(this.index + 1)) if (match(step.label)) step.expected = 0;
+  }
+
+  /** Ends the current step; `measured: false` (skipped or reused) keeps it out of the pace. */
+  end(measured = true): void {
+    if (measured) {
+      this.doneExpected += this.steps[this.index]?.expected ?? 0;
+      this.measuredSeconds += this.elapsed() - this.stepStart;
+    }
     this.index++;
   }
 }

@@ -4,13 +4,16 @@
  */
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import type { ExportResponse } from '../../../shared/contract/api.ts';
-import { percent } from '../output.ts';
+import type { CompareResponse } from '../../../shared/domain/attack.ts';
+import { compareTable } from './compare.ts';
+import type { DemoAttack } from './demo-attacks.ts';
 import type { DemoRun } from './demo-plan.ts';
 
 export interface DemoSummaryInput {
   dataset: DatasetSummary;
   runs: DemoRun[];
-  attacks: unknown[];
+  attacks: DemoAttack[];
+  comparison: CompareResponse | null;
   exports: ExportResponse[];
   skipped: { defense: string; reason: string }[];
   report: string | null;
@@ -20,17 +23,8 @@ export interface DemoSummaryInput {
   elapsed: string;
 }
 
-function table(runs: DemoRun[]): string[] {
-  const none = runs.find((r) => r.defense === 'none');
-  const header = 'defence        identification  verification  TAR@FAR=1e-2  Score_cls  seconds';
-  return [
-    header,
-    ...runs.map((r) => {
-      const cls = none && none.accuracy.identification > 0 ? (r.accuracy.identification / none.accuracy.identification).toFixed(3) : 'n/a';
-      const secs = r.reused ? 'reused' : String(r.seconds);
-      return `${r.label.padEnd(14)} ${percent(r.accuracy.identification).padStart(14)}  ${percent(r.accuracy.verification).padStart(12)}  ${percent(r.accuracy.tarAtFar1e2).padStart(12)}  ${cls.padStart(9)}  ${secs.padStart(7)}`;
-    }),
-  ];
+function trainingLine(runs: DemoRun[]): string {
+  return `Training: ${runs.map((r) => `${r.label} ${r.reused ? 'reused' : `${r.seconds}s`}`).join(', ')}.`;
 }
 
 export function demoSummary(s: DemoSummaryInput): string {
@@ -38,11 +32,13 @@ export function demoSummary(s: DemoSummaryInput): string {
   const lines = [
     `Dataset "${d.name}": ${d.identities} synthetic identities, ${d.images} images at ${d.size}x${d.size}; ${d.splits.private} private identities train the target models, ${d.splits.public} are public (the attacker's).`,
     '',
-    ...table(s.runs),
-    '(Score_cls: identification accuracy divided by the undefended model\'s.)',
+    s.comparison ? compareTable(s.comparison) : 'No run finished, so there is nothing to compare.',
+    '',
+    trainingLine(s.runs),
   ];
+  if (s.attacks.length) lines.push(`Attacks: ${s.attacks.map((a) => `${a.kind} on ${s.runs.find((r) => r.runId === a.runId)?.label ?? a.runId} ${a.reused ? 'reused' : `${a.seconds}s`}`).join(', ')}.`);
   if (s.skipped.length) lines.push('', 'Not in this build yet, skipped:', ...s.skipped.map((k) => `  ${k.defense}: ${k.reason}`));
-  if (s.attacks.length === 0) lines.push('', 'Attacks: none in this build yet, so the report measures no leak (it says so at the top).');
+  if (s.attacks.length === 0) lines.push('', 'No attack ran, so the report measures no leak (it says so at the top).');
   if (s.exports.length) lines.push('', 'Masked training set (what other trainers may receive instead of faces):', ...s.exports.map((e) => `  ${e.format.padEnd(11)} ${e.samples} samples -> ${e.path}`));
   lines.push('', `Done in ${s.elapsed}.`);
   if (s.pdfError) lines.push(`No PDF: ${s.pdfError}`);

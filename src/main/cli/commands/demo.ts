@@ -10,9 +10,11 @@ import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
 import type { TrainResult } from '../../../shared/domain/run.ts';
 import type { ExportResponse, ReportResponse } from '../../../shared/contract/api.ts';
 import { AppError } from '../../../shared/contract/errors.ts';
+import { fixedK } from '../../report/gather.ts';
 import { printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
 import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun } from './demo-plan.ts';
+import { attackSteps, demoAttacks } from './demo-attacks.ts';
 import { demoSummary } from './demo-summary.ts';
 
 interface Ctx {
@@ -41,9 +43,8 @@ function reusable(c: Ctx, dataset: DatasetSummary, d: DemoDefence): DemoRun | nu
   const store = c.cli.backend().store;
   for (const r of store.runs.list()) {
     if (r.datasetId !== dataset.id || r.defense !== d.defense || r.seed !== c.seed || r.status !== 'done') continue;
-    const config = store.runs.resolve(r.id).config as { profile?: string; k?: number; mixup?: { k?: number } };
-    const k = config.k ?? config.mixup?.k;
-    if (config.profile !== (c.quick ? 'quick' : 'standard') || (d.k !== undefined && k !== d.k)) continue;
+    const config = store.runs.resolve(r.id).config as { profile?: string };
+    if (config.profile !== (c.quick ? 'quick' : 'standard') || (d.k !== undefined && fixedK(config) !== d.k)) continue;
     const result = store.runs.result(r.id) as TrainResult | null;
     if (result) return { ...result, label: defenceName(d), reused: true };
   }
@@ -57,17 +58,20 @@ async function trainAll(c: Ctx, dataset: DatasetSummary): Promise<{ runs: DemoRu
   for (const d of DEMO_DEFENCES) {
     c.clock.begin(`training ${defenceName(d)}`);
     const old = c.fresh ? null : reusable(c, dataset, d);
+    let measured = false;
     if (old) runs.push(old);
     else {
       try {
         const r = await c.cli.call('runs.train', { dataset: dataset.id, defense: d.defense, k: d.k, profile: c.quick ? 'quick' : 'standard', seed: c.seed, name: `demo-${d.defense}-${stamp}`, accuracyBudget: 0.02 });
         runs.push({ ...r, label: defenceName(d), reused: false });
+        measured = true;
       } catch (err) {
         if (!(err instanceof AppError && err.code === 'UNSUPPORTED')) throw err;
         skipped.push({ defense: defenceName(d), reason: err.message });
+        c.clock.drop((label) => label.endsWith(` on ${d.defense}`));
       }
     }
-    c.clock.end();
+    c.clock.end(measured);
   }
   return { runs, skipped };
 }
@@ -86,7 +90,7 @@ async function exportsOf(c: Ctx, runs: DemoRun[]): Promise<ExportResponse[]> {
         out.push({ path, format, samples, manifest });
       } else out.push(await c.cli.call('exports.create', { run: defended.runId, out: path, format, force: true }));
     }
-    c.clock.end();
+    c.clock.end(false);
   }
   return out;
 }
@@ -113,16 +117,18 @@ async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promis
 export async function demoCommand(ctx: CliContext): Promise<void> {
   const quick = ctx.args.flags.quick === true;
   const train = quick ? 12 : 90;
-  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
+  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, ...attackSteps(DEMO_DEFENCES, quick), { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
   const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(clockSteps, (line) => ctx.out.stderr.write(`${line}\n`)) };
   c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
+  const before = (await ctx.call('datasets.list', {})).datasets.length;
   const dataset = await demoDataset(c);
-  c.clock.end();
+  c.clock.end((await ctx.call('datasets.list', {})).datasets.length > before);
   const { runs, skipped } = await trainAll(c, dataset);
   const exports = await exportsOf(c, runs);
-  const attacks: unknown[] = [];
+  const { attacks, skipped: skippedAttacks } = await demoAttacks({ ctx, runs, quick, fresh: c.fresh, seed: c.seed, clock: c.clock });
+  const comparison = runs.length ? await ctx.call('compare.runs', { runs: runs.map((r) => r.runId) }) : null;
   const { html, pdf, pdfError } = await reports(c, dataset, runs);
   const seconds = Math.round(c.clock.elapsed());
-  const result = { dataset, runs, attacks, exports, skipped, report: html?.path ?? null, pdf: pdf?.path ?? null, pdfError, seconds };
+  const result = { dataset, runs, attacks, exports, skipped: [...skipped, ...skippedAttacks.map((a) => ({ defense: a.attack, reason: a.reason }))], comparison, report: html?.path ?? null, pdf: pdf?.path ?? null, pdfError, seconds };
   printResult(ctx.out, result, () => demoSummary({ ...result, dataDir: ctx.backend().dataDir, elapsed: clock(seconds) }));
 }

@@ -33,7 +33,7 @@ svg .pt.partial circle{fill-opacity:.55}
 table.faces td,table.faces th{text-align:center;vertical-align:middle;font-size:12px}table.faces tbody th{text-align:left;font-weight:normal}
 table.faces img{display:block;width:72px;height:72px;image-rendering:pixelated}table.faces tr{break-inside:avoid}
 .banner{background:#fbd9d7;border-left:6px solid #c5221f;padding:10px 14px;margin:12px 0;font-weight:600}
-@media print{main{padding:0}h2{break-after:avoid}table,figure,li.verdict{break-inside:avoid}}
+@media print{main{padding:0}h2{break-after:avoid}table,figure,li.verdict{break-inside:avoid}table{font-size:10.5px}th,td{padding:2px 4px}}
 `;
 
 function cell(image: { caption: string; dataUri: string } | undefined, alt: string): string {

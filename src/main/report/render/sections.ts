@@ -10,12 +10,14 @@ export function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${esc(title)}</h2>\n${body}\n</section>`;
 }
 
-export function referenceOf(data: ReportData): DefenceEntry | null {
-  return data.defences.find((d) => d.runId === data.referenceRunId) ?? null;
+/** The undefended run an entry is measured against: its own (same seed) when known, else the report's. */
+export function referenceOf(data: ReportData, entry?: DefenceEntry): DefenceEntry | null {
+  const own = entry?.referenceRunId ? data.defences.find((d) => d.runId === entry.referenceRunId) : undefined;
+  return own ?? data.defences.find((d) => d.runId === data.referenceRunId) ?? null;
 }
 
 export function verdictOf(data: ReportData, entry: DefenceEntry): Verdict {
-  return verdict({ entry, reference: referenceOf(data), privateIdentities: data.privateIdentities });
+  return verdict({ entry, reference: referenceOf(data, entry), privateIdentities: data.privateIdentities });
 }
 
 export function verdictsSection(data: ReportData): string {

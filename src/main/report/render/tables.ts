@@ -3,7 +3,7 @@
  * spread over seeds, each attack beside the same attack on the undefended model, and the scatter.
  */
 import type { AttackResult, DefenceEntry, ReportData } from '../model.ts';
-import { attackName } from '../verdict.ts';
+import { attackName, peopleRecognised } from '../verdict.ts';
 import { esc, html, MISSING, num, pct, pctSpread, spread } from './format.ts';
 import { scatterSvg, type ScatterPoint } from './scatter.ts';
 import { referenceOf, section } from './sections.ts';
@@ -19,7 +19,8 @@ function ratio(v: number | null | undefined): string {
 export function accuracyPrivacySection(data: ReportData): string {
   const rows = data.defences.map((d) => {
     const a = d.accuracy;
-    return `<tr><td>${esc(d.label)}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${num(d.s3, 3)}</td><td>${num(d.s4, 3)}</td><td>${scorePp(d)}</td></tr>`;
+    const extra = [d.meanK !== null ? `mean k ${d.meanK.toFixed(2)}` : '', d.epsilon !== null ? `&epsilon; ${d.epsilon.toFixed(2)}` : ''].filter(Boolean).join(', ');
+    return `<tr><td>${esc(d.label)}${extra ? ` <small>(${extra})</small>` : ''}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${num(d.s3, 3)}</td><td>${num(d.s4, 3)}</td><td>${scorePp(d)}</td></tr>`;
   });
   const groups = groupByLabel(data.defences);
   const multi = [...groups.values()].some((g) => g.length > 1);
@@ -43,28 +44,29 @@ function groupByLabel(entries: readonly DefenceEntry[]): Map<string, DefenceEntr
   return groups;
 }
 
-function attackCells(a: AttackResult | undefined): string {
-  if (!a) return `<td colspan="5" class="na">not run</td>`;
-  return `<td>${pct(a.acc1)}</td><td>${pct(a.acc5)}</td><td>${num(a.knnDist, 3)}</td><td>${num(a.psnr, 1)}</td><td>${num(a.ssim, 3)}</td>`;
+function attackCells(a: AttackResult | undefined, privateIdentities: number): string {
+  if (!a) return `<td colspan="6" class="na">not run</td>`;
+  const p = a.acc1 === null ? null : peopleRecognised(a, privateIdentities);
+  return `<td>${p ? `${p.recognised} of ${p.of}` : MISSING}</td><td>${pct(a.acc1)}</td><td>${pct(a.acc5)}</td><td>${num(a.knnDist, 3)}</td><td>${num(a.psnr, 1)}</td><td>${num(a.ssim, 3)}</td>`;
 }
 
 export function attacksSection(data: ReportData): string {
   const kinds = [...new Set(data.defences.flatMap((d) => d.attacks.map((a) => a.kind)))].sort();
   if (kinds.length === 0) return section('attacks', 'Attacks', '<p class="missing">No attack has been run on these models, so no leak is measured here. Without an attack every defence looks safe: do not file this report as a privacy assessment.</p>');
-  const ref = referenceOf(data);
   const tables = kinds.map((kind) => {
     const rows = data.defences.map((d) => {
       const own = d.attacks.find((a) => a.kind === kind);
-      const base = ref && d !== ref ? ref.attacks.find((a) => a.kind === kind) : undefined;
+      const ref = referenceOf(data, d);
+      const base = ref && d.defense !== 'none' ? ref.attacks.find((a) => a.kind === kind) : undefined;
       const key = own?.keyKnown === false ? ' <small>(key withheld)</small>' : '';
-      return `<tr><td>${esc(d.label)}${key}</td>${attackCells(own)}<td>${d === ref ? '<small>this is the reference</small>' : base ? pct(base.acc1) : MISSING}</td></tr>`;
+      return `<tr><td>${esc(d.label)}${key}</td>${attackCells(own, data.privateIdentities)}<td>${d.defense === 'none' ? '<small>this is the reference</small>' : base ? pct(base.acc1) : MISSING}</td></tr>`;
     });
-    return `<h3>${esc(attackName(kind))}</h3><table class="numbers"><thead><tr><th>defence</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    return `<h3>${esc(attackName(kind))}</h3><table class="numbers"><thead><tr><th>defence</th><th>people recognised</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   });
   return section(
     'attacks',
     'Attacks',
-    html(['<p>Judge Acc@1: the share of attacked private people the judge named correctly from the attack\'s best reconstruction (Acc@5: among its five nearest). KNN distance: how far the reconstruction is from the nearest real photo of the person in the judge\'s embedding (lower is closer). PSNR and SSIM compare it pixel by pixel with that photo (higher is closer). The last column is the same attack on the undefended model.</p>', ...tables]),
+    html(['<p>People recognised: attacked private people the independent judge named correctly for more than half of the attack\'s reconstructions of them. Judge Acc@1: the share of all the attack\'s reconstructions the judge named as the right person (Acc@5: among its five nearest). KNN distance: how far the reconstruction is from the nearest real photo of the person in the judge\'s embedding (lower is closer). PSNR and SSIM compare it pixel by pixel with that photo (higher is closer). The last column is the same attack on the undefended model.</p>', ...tables]),
   );
 }
 

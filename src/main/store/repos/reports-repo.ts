@@ -23,6 +23,10 @@ export class ReportsRepo {
     this.db.prepare('INSERT INTO reports (id, path, runs, created_at) VALUES (?, ?, ?, ?)').run(r.id, r.path, JSON.stringify(r.runs), r.createdAt);
   }
 
+  get(id: string): ReportRecord | null {
+    return this.list().find((r) => r.id === id) ?? null;
+  }
+
   list(): ReportRecord[] {
     const rows = this.db.prepare('SELECT id, path, runs, created_at FROM reports ORDER BY created_at DESC').all() as { id: string; path: string; runs: string; created_at: string }[];
     return rows.map((r) => ({ id: r.id, path: r.path, runs: JSON.parse(r.runs) as string[], createdAt: r.created_at }));
