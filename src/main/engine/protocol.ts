@@ -40,6 +40,8 @@ export interface TrainRequest {
   workers?: number;
   /** defence knobs for a fresh run (k, accuracy budget, DP noise/epsilon/clip, channel selection) */
   defence?: DefenceOptions;
+  /** for a fresh run: `scratch` (default), `pretrained` or a backbone name */
+  backbone?: string;
 }
 
 /** Export a run's masked training samples into a (staging) folder. */

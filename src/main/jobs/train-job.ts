@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors.ts';
 import type { ParsedRequestOf } from '../../shared/contract/api.ts';
 import type { TrainResult } from '../../shared/domain/run.ts';
+import { resolveBackboneName } from '../engine/backbone/registry.ts';
 import type { FromWorker, TrainRequest } from '../engine/protocol.ts';
 import { TRAINABLE_DEFENSES, type TrainConfig } from '../engine/train/config.ts';
 import type { Store } from '../store/store.ts';
@@ -36,13 +37,14 @@ export async function startTraining(deps: TrainJobDeps, req: ParsedRequestOf<'ru
   if (!TRAINABLE_DEFENSES.includes(req.defense)) {
     throw new AppError('UNSUPPORTED', `The ${req.defense} defence is not trainable yet; this version trains: ${TRAINABLE_DEFENSES.join(', ')}.`);
   }
+  if (req.backbone && req.backbone !== 'scratch') resolveBackboneName(req.backbone);
   const dataset = deps.store.datasets.resolve(req.dataset);
   const runId = `run_${randomBytes(5).toString('hex')}`;
   const name = req.name ? uniqueRunName(deps.store, req.name) : uniqueRunName(deps.store, `${dataset.name}-${req.defense}-s${req.seed}`);
   deps.store.runs.create({ id: runId, name, datasetId: dataset.id, defense: req.defense, seed: req.seed, config: { request: req } });
   deps.bus.emit('runs.changed', { runId });
   const defence = { k: req.k, accuracyBudget: req.accuracyBudget, noiseMultiplier: req.noiseMultiplier, targetEpsilon: req.targetEpsilon, clip: req.clip, channelSelection: req.channelSelection };
-  return runWorker(deps, runId, { defense: req.defense, profile: req.profile, seed: req.seed, epochs: req.epochs, backend: req.backend ?? null, resume: false, defence }, ctx);
+  return runWorker(deps, runId, { defense: req.defense, profile: req.profile, seed: req.seed, epochs: req.epochs, backend: req.backend ?? null, resume: false, defence, backbone: req.backbone }, ctx);
 }
 
 export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: JobContext): Promise<TrainResult> {
@@ -56,12 +58,12 @@ export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: Jo
   return runWorker(
     deps,
     run.id,
-    { defense: run.defense, profile: fresh.profile ?? 'standard', seed: run.seed, epochs: fresh.epochs, backend: run.backend, resume: hasCheckpoint },
+    { defense: run.defense, profile: fresh.profile ?? 'standard', seed: run.seed, epochs: fresh.epochs, backend: run.backend, resume: hasCheckpoint, backbone: config.request?.backbone },
     ctx,
   );
 }
 
-type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs' | 'backend' | 'resume' | 'defence'>;
+type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs' | 'backend' | 'resume' | 'defence' | 'backbone'>;
 
 async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions, ctx: JobContext): Promise<TrainResult> {
   const run = deps.store.runs.resolve(runId);
@@ -133,6 +135,7 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
         : { identification: 0, verification: 0, tarAtFar1e2: null, tarAtFar1e3: null },
       policy: final.policy ?? null,
       epsilon: final.epsilon ?? null,
+      backbone: cfg?.backbone ? { ...cfg.backbone } : null,
       status: final.status === 'done' ? 'done' : 'cancelled',
     };
     if (final.status === 'cancelled') {

@@ -99,6 +99,8 @@ export const runsTrain = z
     name: name.optional(),
     seed: seed.default(1),
     backend: z.enum(BACKENDS).optional(),
+    /** `scratch` (default), `pretrained` (the studio's default pretrained face backbone) or a backbone name */
+    backbone: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a backbone name: scratch, pretrained or e.g. mobileface').optional(),
   })
   .strict()
   .refine((r) => r.noiseMultiplier === undefined || r.targetEpsilon === undefined, {

@@ -38,6 +38,12 @@ export interface TrainResult {
   policy: { kHistogram: Record<string, number>; meanK: number } | null;
   /** DP-SGD's epsilon; null for other defences */
   epsilon: number | null;
+  /**
+   * the pretrained backbone the run fine-tuned (null: trained from scratch): its name, npm package
+   * and version, centre crop (fraction of the side), which layers fine-tuned, and how frequency
+   * inputs reached it (`inverse-dct` of the kept channels) or `pixels`
+   */
+  backbone?: { name: string; package: string; version: string; crop: number; fineTune: 'all' | 'last'; input: 'pixels' | 'inverse-dct' } | null;
   status: RunStatus;
 }
 

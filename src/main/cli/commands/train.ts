@@ -11,6 +11,7 @@ import type { CliContext } from '../context.ts';
 function summary(r: TrainResult): string {
   return [
     `Run ${r.runId}: ${r.defense} on ${r.dataset}, ${r.epochs} epochs on ${r.backend} in ${r.seconds}s (seed ${r.seed}).`,
+    ...(r.backbone ? [`Backbone: ${r.backbone.name} (${r.backbone.package} ${r.backbone.version}), fine-tuned ${r.backbone.fineTune} layers, centre crop ${r.backbone.crop}, input ${r.backbone.input}.`] : []),
     `Held-out identification ${percent(r.accuracy.identification)}; verification ${percent(r.accuracy.verification)} (10-fold), TAR@FAR=1e-2 ${percent(r.accuracy.tarAtFar1e2)}, TAR@FAR=1e-3 ${percent(r.accuracy.tarAtFar1e3)}.`,
     ...(r.policy ? [`Policy: mean k ${r.policy.meanK.toFixed(2)}; k histogram ${Object.entries(r.policy.kHistogram).map(([k, n]) => `${k}:${n}`).join(' ')} (last epoch).`] : []),
     ...(r.epsilon !== null ? [`DP-SGD: epsilon ${r.epsilon.toFixed(2)} at delta 1e-5.`] : []),
@@ -49,6 +50,7 @@ export async function trainCommand(ctx: CliContext): Promise<void> {
     name: typeof f.name === 'string' ? f.name : undefined,
     seed: ctx.args.seed,
     backend: ctx.args.backend,
+    backbone: typeof f.backbone === 'string' ? f.backbone : undefined,
   });
   printResult(ctx.out, r, () => summary(r));
 }

@@ -118,33 +118,26 @@ export function depthwiseBackpropFilter(args: { inputs: { x: Info; dy: Info }; b
   const { outHeight: oh, outWidth: ow, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
   const cm = c * m;
-  for (let b = 0; b < n; b++)
-    for (let i = 0; i < oh; i++)
-      for (let j = 0; j < ow; j++) {
-        const go = ((b * oh + i) * ow + j) * cm;
-        for (let r = 0; r < kh; r++) {
+  // Tap-major: each tap's row of dW accumulates over all output positions, with the channel
+  // loop innermost over contiguous x and dy (no call per position).
+  for (let r = 0; r < kh; r++)
+    for (let q = 0; q < kw; q++) {
+      const wo = (r * kw + q) * cm;
+      for (let b = 0; b < n; b++)
+        for (let i = 0; i < oh; i++) {
           const ih = i * sh + r - top;
           if (ih < 0 || ih >= h) continue;
-          for (let q = 0; q < kw; q++) {
+          for (let j = 0; j < ow; j++) {
             const iw = j * sw + q - left;
             if (iw < 0 || iw >= w) continue;
-            accumulateTap(dw, (r * kw + q) * cm, xs, ((b * h + ih) * w + iw) * c, g, go, c, m);
+            const xo = ((b * h + ih) * w + iw) * c;
+            const go = ((b * oh + i) * ow + j) * cm;
+            if (m === 1) for (let k = 0; k < c; k++) dw[wo + k] += xs[xo + k] * g[go + k];
+            else for (let k = 0; k < cm; k++) dw[wo + k] += xs[xo + ((k / m) | 0)] * g[go + k];
           }
         }
-      }
+    }
   return out;
-}
-
-/** dw[wo + k*m + p] += x[xo + k] * dy[go + k*m + p] for every channel k and multiplier p. */
-function accumulateTap(dw: Float32Array, wo: number, xs: Float32Array, xo: number, g: Float32Array, go: number, c: number, m: number): void {
-  if (m === 1) {
-    for (let k = 0; k < c; k++) dw[wo + k] += xs[xo + k] * g[go + k];
-    return;
-  }
-  for (let k = 0; k < c; k++) {
-    const v = xs[xo + k];
-    for (let p = 0; p < m; p++) dw[wo + k * m + p] += v * g[go + k * m + p];
-  }
 }
 
 let registered = false;

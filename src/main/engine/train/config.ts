@@ -5,6 +5,7 @@
 import type { BackendName, Defense } from '../../../shared/domain/run.ts';
 import { adaptiveFor, mixingFor, PIXEL_DEFENSES, type DefenceConfig, type DefenceOptions } from '../defence/config.ts';
 import { dpFor } from '../defence/dp/dp-config.ts';
+import type { BackboneConfig } from '../backbone/adapter.ts';
 import { DEFAULT_FRONT_END, type FrontEndConfig } from '../masking/front-end.ts';
 import type { FrNetConfig } from '../models/fr-net.ts';
 import { HEAD_DEFAULTS, type HeadConfig } from '../models/heads.ts';
@@ -40,6 +41,8 @@ export interface TrainConfig {
   workers: number;
   /** the defence: mixing, the adaptive game, DP-SGD, channel selection (DESIGN 5.2-5.5) */
   defence: DefenceConfig;
+  /** a pretrained backbone fine-tuned instead of the scratch FR network (null or absent: scratch; set by engine/backbone's withBackbone) */
+  backbone?: BackboneConfig | null;
 }
 
 interface ProfilePreset {
@@ -121,5 +124,6 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
       dp,
       channelSelection: d.channelSelection ?? 'energy',
     },
+    backbone: null,
   }) as TrainConfig;
 }

@@ -3,6 +3,7 @@
  * fitted front end for frequency defences. Turns pixel batches into network inputs and embeddings.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backboneForward, backboneParams } from '../backbone/backbone-model.ts';
 import { applyFrontEnd, fitFrontEnd, type FrontEndState } from '../masking/front-end.ts';
 import { frNetForward, frNetParams } from '../models/fr-net.ts';
 import { headParams } from '../models/heads.ts';
@@ -25,7 +26,7 @@ export function createFaceModel(config: TrainConfig, data: TrainData, frontEnd?:
     fe = fitFrontEnd(sample, config.frontEnd);
     sample.dispose();
   }
-  const params = frNetParams(config.net, config.seed);
+  const params = config.backbone ? backboneParams(config.backbone, config.seed) : frNetParams(config.net, config.seed);
   headParams(params, config.head, config.net.embedding, config.input.classes);
   return { config, params, frontEnd: fe };
 }
@@ -39,9 +40,10 @@ export function embed(model: FaceModel, ctx: Ctx, pixels: tf.Tensor4D): tf.Tenso
   return embedInput(model, ctx, modelInput(model, pixels));
 }
 
-/** Embeddings of network inputs (`modelInput`'s output, possibly mixed). */
+/** Embeddings of network inputs (`modelInput`'s output, possibly mixed): the scratch FR network or the pretrained backbone. */
 export function embedInput(model: FaceModel, ctx: Ctx, input: tf.Tensor4D): tf.Tensor2D {
-  return frNetForward(ctx, model.config.net, input);
+  const bb = model.config.backbone;
+  return bb ? backboneForward(ctx, bb, model.frontEnd, input) : frNetForward(ctx, model.config.net, input);
 }
 
 export function disposeFaceModel(model: FaceModel): void {

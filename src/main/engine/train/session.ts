@@ -17,6 +17,8 @@ import { validationSlice } from '../defence/dual.ts';
 import { learnedFrontEnd } from '../defence/masking-net.ts';
 import { DEFENCE_PART, DefenceRuntime } from '../defence/runtime.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
+import { withBackbone, withChosenCrop } from '../backbone/backbone-model.ts';
+import { imprintHead } from '../backbone/imprint.ts';
 import { resolveConfig } from './config.ts';
 import { createFaceModel, disposeFaceModel } from './face-model.ts';
 import { train } from './trainer.ts';
@@ -29,7 +31,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
   const checkpoint = req.resume ? await loadCheckpoint(req.checkpointDir) : null;
   const config = checkpoint
     ? { ...checkpoint.manifest.config, defence: checkpoint.manifest.config.defence ?? NO_DEFENCE, backend }
-    : resolveConfig({
+    : withChosenCrop(withBackbone(resolveConfig({
         defense: req.defense,
         profile: req.profile,
         seed: req.seed,
@@ -39,7 +41,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
         workers: req.workers ?? Math.min(2, availableParallelism()),
         trainCount: all.train.length,
         defence: req.defence,
-      });
+      }), req.backbone, req.epochs), all, req.epochs);
   // The adaptive defence holds a validation slice of the training images back from FR updates.
   const held = config.defence.adaptive ? new Set(validationSlice(all.train, config.defence.adaptive.validationFraction)) : new Set<number>();
   const data = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
@@ -50,6 +52,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
   const d = config.defence;
   const defence = d.mixing || d.dp || d.adaptive ? new DefenceRuntime(model, data, all.train.filter((_, i) => held.has(i))) : null;
   let start: Resume | undefined;
+  if (!checkpoint && config.backbone) await imprintHead(model, data);
   if (checkpoint) {
     await restoreInto(checkpoint, model.params, optimizer);
     const part = checkpoint.parts.get(DEFENCE_PART);

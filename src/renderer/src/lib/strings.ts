@@ -79,6 +79,7 @@ export const t = {
     dataset: 'Dataset',
     defence: 'Defence',
     profile: 'Profile',
+    backbone: 'Backbone',
     epochs: 'Epochs',
     seed: 'Seed',
     name: 'Run name',

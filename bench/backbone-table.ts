@@ -1,0 +1,46 @@
+/**
+ * The pretrained-backbone table of the README (issue #15): `node bench/backbone-table.ts
+ * [--datasets lfw,orl] [--defenses none,ppfr-fd] [--seeds 1] [--backbone pretrained]` imports the
+ * real datasets into a throwaway data directory (LFW colour 112, ORL grey 112), trains each
+ * (dataset, defence, seed) with the standard profile, and prints one JSON line per run: held-out
+ * identification and verification, seconds and peak resident memory of the process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { openBackend } from '../src/main/ipc/backend.ts';
+import type { Defense, TrainResult } from '../src/shared/domain/run.ts';
+
+const { values } = parseArgs({
+  options: { datasets: { type: 'string', default: 'lfw,orl' }, defenses: { type: 'string', default: 'none,ppfr-fd' }, seeds: { type: 'string', default: '1' }, backbone: { type: 'string', default: 'pretrained' } },
+});
+const SOURCES: Record<string, { dir: string; color: boolean }> = {
+  lfw: { dir: 'lfw_deepfunneled_158x10', color: true },
+  orl: { dir: 'orl_faces', color: false },
+};
+const shared = new URL('../../shared/datasets/', import.meta.url).pathname;
+const dataDir = mkdtempSync(join(tmpdir(), 'veil-backbone-table-'));
+const backend = openBackend({ dataDir });
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+try {
+  for (const name of values.datasets!.split(',')) {
+    const src = SOURCES[name];
+    if (!src) throw new Error(`unknown dataset ${name}: use ${Object.keys(SOURCES).join(', ')}`);
+    const imported = await backend.router.invoke('datasets.import', { dir: join(shared, src.dir), name, size: 112, color: src.color });
+    if (!imported.ok) throw new Error(imported.error.message);
+    for (const defense of values.defenses!.split(',') as Defense[])
+      for (const seed of values.seeds!.split(',').map(Number)) {
+        peak = process.memoryUsage().rss;
+        const r = await backend.router.invoke('runs.train', { dataset: name, defense, profile: 'standard', seed, backbone: values.backbone });
+        if (!r.ok) throw new Error(r.error.message);
+        const v = r.value as TrainResult;
+        console.log(JSON.stringify({ dataset: name, defense, seed, backbone: v.backbone ?? 'scratch', epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), seconds: v.seconds, peakRssMB: Math.round(peak / 2 ** 20) }));
+      }
+  }
+} finally {
+  clearInterval(sampler);
+  backend.close();
+  rmSync(dataDir, { recursive: true, force: true });
+}
