@@ -11,6 +11,7 @@ import type { ParsedRequestOf } from '../../shared/contract/api.ts';
 import type { TrainResult } from '../../shared/domain/run.ts';
 import { resolveBackboneName } from '../engine/backbone/registry.ts';
 import type { FromWorker, TrainRequest } from '../engine/protocol.ts';
+import type { DefenceConfig, DefenceOptions } from '../engine/defence/config.ts';
 import { TRAINABLE_DEFENSES, type TrainConfig } from '../engine/train/config.ts';
 import type { Store } from '../store/store.ts';
 import { callEngine } from './engine-call.ts';
@@ -43,8 +44,26 @@ export async function startTraining(deps: TrainJobDeps, req: ParsedRequestOf<'ru
   const name = req.name ? uniqueRunName(deps.store, req.name) : uniqueRunName(deps.store, `${dataset.name}-${req.defense}-s${req.seed}`);
   deps.store.runs.create({ id: runId, name, datasetId: dataset.id, defense: req.defense, seed: req.seed, config: { request: req } });
   deps.bus.emit('runs.changed', { runId });
-  const defence = { k: req.k, accuracyBudget: req.accuracyBudget, noiseMultiplier: req.noiseMultiplier, targetEpsilon: req.targetEpsilon, clip: req.clip, channelSelection: req.channelSelection };
+  const defence = defenceOptions(req);
   return runWorker(deps, runId, { defense: req.defense, profile: req.profile, seed: req.seed, epochs: req.epochs, backend: req.backend ?? null, resume: false, defence, backbone: req.backbone }, ctx);
+}
+
+/** The defence knobs of a train request. */
+function defenceOptions(req: ParsedRequestOf<'runs.train'>): DefenceOptions {
+  return { k: req.k, accuracyBudget: req.accuracyBudget, noiseMultiplier: req.noiseMultiplier, targetEpsilon: req.targetEpsilon, clip: req.clip, channelSelection: req.channelSelection };
+}
+
+/** The same knobs read back from a frozen config (a run that started but never checkpointed). */
+function frozenDefenceOptions(d: DefenceConfig | undefined): DefenceOptions | undefined {
+  if (!d) return undefined;
+  const dp = d.dp;
+  return {
+    k: typeof d.mixing?.k === 'number' ? d.mixing.k : undefined,
+    accuracyBudget: d.adaptive?.accuracyBudget,
+    ...(dp ? (dp.targetEpsilon !== null ? { targetEpsilon: dp.targetEpsilon } : { noiseMultiplier: dp.noiseMultiplier }) : {}),
+    clip: dp?.clip,
+    channelSelection: d.channelSelection,
+  };
 }
 
 export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: JobContext): Promise<TrainResult> {
@@ -58,7 +77,16 @@ export async function resumeTraining(deps: TrainJobDeps, runRef: string, ctx: Jo
   return runWorker(
     deps,
     run.id,
-    { defense: run.defense, profile: fresh.profile ?? 'standard', seed: run.seed, epochs: fresh.epochs, backend: run.backend, resume: hasCheckpoint, backbone: config.request?.backbone },
+    {
+      defense: run.defense,
+      profile: fresh.profile ?? 'standard',
+      seed: run.seed,
+      epochs: fresh.epochs,
+      backend: run.backend,
+      resume: hasCheckpoint,
+      backbone: config.request?.backbone,
+      defence: config.request ? defenceOptions(config.request) : frozenDefenceOptions(config.defence),
+    },
     ctx,
   );
 }

@@ -26,6 +26,8 @@ export interface AttackResult {
   keyKnown: boolean | null;
   /** which judge scored it (e.g. `pretrained`, `trained`) */
   judge: string | null;
+  /** the attack's strength preset (`quick`, `standard`), when recorded */
+  profile?: string | null;
 }
 
 /** Score_cls: accuracy(defended) / accuracy(none) on the same split and seed. */

@@ -17,7 +17,7 @@ export interface StudioPrivacy extends PrivacySource {
 
 function attackOf(store: Store, kind: AttackKind, a: NonNullable<CompareRow['attacks'][AttackKind]>): AttackResult {
   const d = store.attacks.detail(a.attackId);
-  const config = (d.config ?? {}) as { key?: string };
+  const config = (d.config ?? {}) as { key?: string; profile?: string };
   const judge = d.judgeInfo ? `${d.judgeInfo.kind} (${d.judgeInfo.version})` : a.judge;
   const perPerson = d.metrics?.perIdentity ?? null;
   return {
@@ -31,6 +31,7 @@ function attackOf(store: Store, kind: AttackKind, a: NonNullable<CompareRow['att
     recognised: perPerson ? perPerson.filter((p) => p.acc1 > 0.5).length : null,
     keyKnown: config.key ? config.key !== 'unknown' : null,
     judge,
+    profile: config.profile ?? null,
   };
 }
 

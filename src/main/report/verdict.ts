@@ -24,9 +24,10 @@ export const DEFAULT_BUDGET_POINTS = 2;
 
 export const VERDICT_RULES: readonly string[] = [
   'A person counts as recognised by an attack when the independent judge names them correctly for more than half of the attack\'s reconstructions of them (where an attack did not record per-person scores: its judge Acc@1 times the people attacked).',
-  'The verdict uses the strongest attack run against the defended model: the one that recognised the most people (ties: the higher judge Acc@1). The same attack on the undefended model of the same dataset and seed is the reference.',
-  `"Protects": the attacker recognised at most ${Math.round(PROTECT_RATIO * 100)}% as many people as without the defence. "Partly protects": fewer people than without it, but more than that. "Does not protect": as many people or more.`,
-  `"Inconclusive": the attack recognised at most ${WEAK_ATTACK_CHANCE_MULTIPLE} times as many people as chance (1 / number of private people) on the undefended model, so it is too weak to show whether a defence helps.`,
+  'Each attack on the defended model is set beside the same attack on the undefended model of the same dataset and seed. An attack that recognises at most ' +
+    `${WEAK_ATTACK_CHANCE_MULTIPLE} times as many people as chance (1 / number of private people) on the undefended model is too weak to show anything and is set aside.`,
+  'Of the attacks left, the verdict uses the one where the defence fares worst: the highest share of people still recognised relative to the undefended model (ties: more people recognised).',
+  `"Protects": that attack recognised at most ${Math.round(PROTECT_RATIO * 100)}% as many people as without the defence. "Partly protects": fewer people than without it, but more than that. "Does not protect": as many people or more. "Inconclusive": every attack was set aside as too weak.`,
   '"Not assessed": no attack has been run against the model. "No reference": no undefended model was attacked the same way, so no reduction can be stated.',
   `The accuracy cost is the undefended model's identification accuracy minus the defended one's, in points, on the same held-out images; above ${DEFAULT_BUDGET_POINTS} points it is flagged, in the sentence and the badge.`,
 ];
@@ -105,6 +106,32 @@ function referenceVerdict(entry: DefenceEntry, privateIdentities: number): Verdi
   };
 }
 
+interface Pair {
+  own: AttackResult;
+  ref: AttackResult;
+  d: number;
+  r: number;
+  weak: boolean;
+}
+
+/** Each attack on the defended model beside the same kind on the undefended one. */
+function pairs(entry: DefenceEntry, reference: DefenceEntry | null, privateIdentities: number): Pair[] {
+  if (!reference) return [];
+  return measured(entry.attacks).flatMap((own) => {
+    const ref = measured(reference.attacks).find((a) => a.kind === own.kind);
+    if (!ref) return [];
+    const r = share(ref, privateIdentities);
+    const chance = 1 / Math.max(1, ref.targets ?? privateIdentities);
+    return [{ own, ref, d: share(own, privateIdentities), r, weak: r <= WEAK_ATTACK_CHANCE_MULTIPLE * chance }];
+  });
+}
+
+/** The conclusive pair where the defence fares worst (highest d / r; ties: higher d, then kind). */
+function decisive(ps: Pair[]): Pair | null {
+  const ok = ps.filter((p) => !p.weak).sort((a, b) => b.d / b.r - a.d / a.r || b.d - a.d || a.own.kind.localeCompare(b.own.kind));
+  return ok[0] ?? null;
+}
+
 export function verdict({ entry, reference, privateIdentities, budgetPoints = DEFAULT_BUDGET_POINTS }: VerdictInput): Verdict {
   if (entry.defense === 'none') return referenceVerdict(entry, privateIdentities);
   const clause = accuracyClause(entry, reference, budgetPoints);
@@ -112,22 +139,20 @@ export function verdict({ entry, reference, privateIdentities, budgetPoints = DE
   const trained = clause ? `it was trained ${clause}` : accuracy;
   const top = strongestAttack(entry.attacks, privateIdentities);
   if (!top) return { level: 'not-assessed', headline: 'Not assessed', sentence: `Not assessed: no attack has been run against this model, so how much it protects is unknown (${trained}).` };
-  const refAttack = reference ? measured(reference.attacks).find((a) => a.kind === top.kind) : undefined;
-  const own = `an attacker holding this model recognised ${people(top, privateIdentities)} (${attackName(top.kind)})`;
-  if (!refAttack) {
+  const said = (a: AttackResult): string => `an attacker holding this model recognised ${people(a, privateIdentities)} (${attackName(a.kind)})`;
+  const ps = pairs(entry, reference, privateIdentities);
+  if (ps.length === 0) {
     const why = reference ? 'the undefended model was not attacked this way' : 'there is no undefended model to compare with';
-    return { level: 'no-reference', headline: 'No reference', sentence: `${capitalise(own)}, but ${why}, so the reduction cannot be stated; ${trained}.` };
+    return { level: 'no-reference', headline: 'No reference', sentence: `${capitalise(said(top))}, but ${why}, so the reduction cannot be stated; ${trained}.` };
   }
-  const d = share(top, privateIdentities);
-  const r = share(refAttack, privateIdentities);
-  const chance = 1 / Math.max(1, refAttack.targets ?? privateIdentities);
-  const against = `against ${people(refAttack, privateIdentities)} without the defence`;
-  if (r <= WEAK_ATTACK_CHANCE_MULTIPLE * chance) {
-    return { level: 'inconclusive', headline: 'Inconclusive', sentence: `Inconclusive: ${own}, ${against}; the attack is too weak on the undefended model to show whether the defence helps (${trained}).` };
+  const p = decisive(ps);
+  if (!p) {
+    const strongest = [...ps].sort((a, b) => b.r - a.r)[0];
+    return { level: 'inconclusive', headline: 'Inconclusive', sentence: `Inconclusive: ${said(strongest.own)}, against ${people(strongest.ref, privateIdentities)} without the defence; no attack is strong enough on the undefended model to show whether the defence helps (${trained}).` };
   }
-  const [level, headline]: [VerdictLevel, string] = d <= PROTECT_RATIO * r ? ['protects', 'Protects'] : d < r ? ['partial', 'Partly protects'] : ['no-protection', 'Does not protect'];
+  const [level, headline]: [VerdictLevel, string] = p.d <= PROTECT_RATIO * p.r ? ['protects', 'Protects'] : p.d < p.r ? ['partial', 'Partly protects'] : ['no-protection', 'Does not protect'];
   const costly = overBudget(entry, reference, budgetPoints) && level !== 'no-protection';
-  return { level, headline: costly ? `${headline}, at a high accuracy cost` : headline, sentence: `${capitalise(own)}, ${against}, ${accuracy}.` };
+  return { level, headline: costly ? `${headline}, at a high accuracy cost` : headline, sentence: `${capitalise(said(p.own))}, against ${people(p.ref, privateIdentities)} without the defence, ${accuracy}.` };
 }
 
 function capitalise(s: string): string {

@@ -48,6 +48,12 @@ describe('the report page', () => {
     expect(page).not.toContain('class="banner"');
   });
 
+  it('numbers the scatter\'s points and names each in a legend, marking the Pareto front', () => {
+    const legend = page.slice(page.indexOf('<ol class="legend">'), page.indexOf('</ol>', page.indexOf('<ol class="legend">')));
+    expect(legend.match(/<li /g)).toHaveLength(3);
+    expect(legend).toContain('<b>adaptive</b>: 90.0% identification, Score_pp 0.830 (partial), on the Pareto front');
+  });
+
   it('lays the reconstruction grid out with one column per picture kind of each defence', () => {
     expect(page).toContain('<th colspan="2">adaptive</th>');
     expect(page.match(/<img /g)).toHaveLength(4);

@@ -115,6 +115,21 @@ describe('the verdict rule', () => {
     expect(verdict({ entry: entry('adaptive', 0.97, [attack('whitebox', 1 / 30)]), reference: none, privateIdentities: 30 }).headline).toBe('Protects');
   });
 
+  it('sets aside an attack too weak on the undefended model and judges by the attacks that are not', () => {
+    // white-box: 2 of 12 defended, 1 of 12 undefended (too weak); reconstruction: 1 of 12 against 12 of 12
+    const ref = entry('none', 0.78, [attack('whitebox', 0.08, 12, 1), attack('reconstruction', 0.98, 12, 12)]);
+    const v = verdict({ entry: entry('freq-mixup', 0.77, [attack('whitebox', 0.17, 12, 2), attack('reconstruction', 0.08, 12, 1)]), reference: ref, privateIdentities: 12 });
+    expect(v.level).toBe('protects');
+    expect(v.sentence).toContain('recognised 1 of 12 people (reconstruction from the masked training set), against 12 of 12 people');
+  });
+
+  it('judges by the conclusive attack where the defence fares worst', () => {
+    const ref = entry('none', 0.98, [attack('whitebox', 0.5, 12, 6), attack('reconstruction', 1, 12, 12)]);
+    const v = verdict({ entry: entry('adaptive', 0.97, [attack('whitebox', 0.4, 12, 5), attack('reconstruction', 0.1, 12, 1)]), reference: ref, privateIdentities: 12 });
+    expect(v.level).toBe('partial');
+    expect(v.sentence).toContain('recognised 5 of 12 people (white-box model inversion), against 6 of 12 people');
+  });
+
   it('picks the strongest attack deterministically on ties', () => {
     expect(strongestAttack([attack('whitebox', 0.5), attack('blackbox', 0.5)])?.kind).toBe('blackbox');
     expect(strongestAttack([])).toBeNull();

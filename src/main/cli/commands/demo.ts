@@ -117,7 +117,7 @@ async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promis
 export async function demoCommand(ctx: CliContext): Promise<void> {
   const quick = ctx.args.flags.quick === true;
   const train = quick ? 12 : 90;
-  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, ...attackSteps(DEMO_DEFENCES, quick), { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
+  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, ...attackSteps(DEMO_DEFENCES), { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
   const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(clockSteps, (line) => ctx.out.stderr.write(`${line}\n`)) };
   c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
   const before = (await ctx.call('datasets.list', {})).datasets.length;

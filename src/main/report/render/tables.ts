@@ -5,7 +5,7 @@
 import type { AttackResult, DefenceEntry, ReportData } from '../model.ts';
 import { attackName, peopleRecognised } from '../verdict.ts';
 import { esc, html, MISSING, num, pct, pctSpread, spread } from './format.ts';
-import { scatterSvg, type ScatterPoint } from './scatter.ts';
+import { paretoFront, scatterSvg, type ScatterPoint } from './scatter.ts';
 import { referenceOf, section } from './sections.ts';
 
 function scorePp(d: DefenceEntry): string {
@@ -61,13 +61,20 @@ export function attacksSection(data: ReportData): string {
       const key = own?.keyKnown === false ? ' <small>(key withheld)</small>' : '';
       return `<tr><td>${esc(d.label)}${key}</td>${attackCells(own, data.privateIdentities)}<td>${d.defense === 'none' ? '<small>this is the reference</small>' : base ? pct(base.acc1) : MISSING}</td></tr>`;
     });
-    return `<h3>${esc(attackName(kind))}</h3><table class="numbers"><thead><tr><th>defence</th><th>people recognised</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
+    const profiles = [...new Set(data.defences.flatMap((d) => d.attacks.filter((a) => a.kind === kind && a.profile).map((a) => a.profile!)))];
+    return `<h3>${esc(attackName(kind))}${profiles.length ? ` <small>(attack profile: ${esc(profiles.join(', '))}${profiles.includes('quick') ? '; a weaker, faster attack than the standard one' : ''})</small>` : ''}</h3><table class="numbers"><thead><tr><th>defence</th><th>people recognised</th><th>judge Acc@1</th><th>Acc@5</th><th>KNN dist.</th><th>PSNR dB</th><th>SSIM</th><th>Acc@1 without defence</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
   });
   return section(
     'attacks',
     'Attacks',
     html(['<p>People recognised: attacked private people the independent judge named correctly for more than half of the attack\'s reconstructions of them. Judge Acc@1: the share of all the attack\'s reconstructions the judge named as the right person (Acc@5: among its five nearest). KNN distance: how far the reconstruction is from the nearest real photo of the person in the judge\'s embedding (lower is closer). PSNR and SSIM compare it pixel by pixel with that photo (higher is closer). The last column is the same attack on the undefended model.</p>', ...tables]),
   );
+}
+
+function legend(points: ScatterPoint[]): string {
+  const front = paretoFront(points);
+  const items = points.map((p, i) => `<li value="${i + 1}"><b>${esc(p.label)}</b>: ${pct(p.accuracy)} identification, Score_pp ${p.privacy.toFixed(3)}${p.partial ? ' (partial)' : ''}${front.includes(p) ? ', on the Pareto front' : ''}</li>`);
+  return `<ol class="legend">${items.join('')}</ol>`;
 }
 
 export function scatterSection(data: ReportData): string {
@@ -78,7 +85,8 @@ export function scatterSection(data: ReportData): string {
     points.length === 0
       ? '<p class="missing">No model has a privacy score yet (Score_pp needs at least one measured S score), so the scatter cannot be drawn.</p>'
       : html([
-          `<figure>${scatterSvg(points)}<figcaption>One point per trained model. The line joins the Pareto front: the models no other model beats on both privacy and accuracy. A star marks a partial Score_pp.</figcaption></figure>`,
+          `<figure>${scatterSvg(points)}<figcaption>One point per trained model, numbered as below. The line joins the Pareto front: the models no other model beats on both privacy and accuracy (green points).</figcaption></figure>`,
+          legend(points),
         ]);
   return section('scatter', 'Privacy against accuracy', body);
 }
