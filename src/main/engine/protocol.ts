@@ -11,6 +11,8 @@ import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
 import type { DefenceOptions } from './defence/config.ts';
+import type { LabRequest } from './lab/lab-service.ts';
+import type { LabOutput } from './lab/preview.ts';
 import type { FrontEndState } from './masking/front-end.ts';
 import type { Position } from './train/checkpoint.ts';
 import type { Profile, TrainConfig } from './train/config.ts';
@@ -59,7 +61,9 @@ export type ToWorker =
   | { type: 'train'; request: TrainRequest }
   | { type: 'export'; request: ExportRequest }
   | { type: 'attack'; request: AttackRequest }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  /** Defence Lab pictures; a lab worker serves many, each answered by its id */
+  | { type: 'lab'; id: number; request: LabRequest };
 
 export type FromWorker =
   | { type: 'started'; config: TrainConfig; backend: BackendName; versions: Versions; resumedFrom: Position | null }
@@ -89,4 +93,6 @@ export type FromWorker =
   | { type: 'attack-started'; backend: BackendName; versions: Versions }
   | { type: 'attack-progress'; phase: string; done: number; total: number }
   | { type: 'attack-done'; output: AttackOutput; seconds: number }
-  | { type: 'error'; error: ErrorInfo };
+  | { type: 'error'; error: ErrorInfo }
+  | { type: 'lab-result'; id: number; output: LabOutput }
+  | { type: 'lab-error'; id: number; error: ErrorInfo };

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { toErrorInfo } from '../../shared/contract/errors.ts';
 import { runAttack } from './attacks/attack-entry.ts';
+import { labPreview } from './lab/lab-service.ts';
 import { exportSession } from './export/export-session.ts';
 import type { FromWorker, ToWorker } from './protocol.ts';
 import { trainSession } from './train/session.ts';
@@ -17,6 +18,14 @@ const post = (msg: FromWorker): void => port.postMessage(msg);
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'cancel') {
     cancelled = true;
+    return;
+  }
+  if (msg.type === 'lab') {
+    const { id } = msg;
+    labPreview(msg.request).then(
+      (output) => post({ type: 'lab-result', id, output }),
+      (err: unknown) => post({ type: 'lab-error', id, error: toErrorInfo(err) }),
+    );
     return;
   }
   const work =

@@ -7,12 +7,15 @@ import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
 import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
+import { LabEngine } from '../jobs/lab-engine.ts';
 import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
 import { openStore, type Store } from '../store/store.ts';
 import { appHandlers } from './handlers/app.ts';
 import { attackHandlers } from './handlers/attacks.ts';
+import { attackSampleHandlers } from './handlers/attack-samples.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
+import { labHandlers } from './handlers/lab.ts';
 import { reportHandlers } from './handlers/reports.ts';
 import { runHandlers } from './handlers/runs.ts';
 import { Router } from './router.ts';
@@ -22,6 +25,8 @@ export interface Backend {
   store: Store;
   bus: EventBus;
   jobs: JobRunner;
+  /** the Defence Lab's long-lived engine worker (started on first use) */
+  lab: LabEngine;
   router: Router;
   /** prints a report page to PDF (headless Chromium by default; the Electron shell may pass printToPDF) */
   printPdf: PdfPrinter;
@@ -35,15 +40,29 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
   store.attacks.markInterrupted();
   recoverCommittedFolders(store);
   const bus = new EventBus();
+  const lab = new LabEngine();
   const backend: Backend = {
     dataDir,
     store,
     bus,
     jobs: new JobRunner(bus),
+    lab,
     router: null as unknown as Router,
     printPdf: printPdf ?? chromiumPrinter(),
-    close: () => store.close(),
+    close: () => {
+      lab.close();
+      store.close();
+    },
   };
-  backend.router = new Router({ ...appHandlers(backend), ...datasetHandlers(backend), ...runHandlers(backend), ...exportHandlers(backend), ...attackHandlers(backend), ...reportHandlers(backend) });
+  backend.router = new Router({
+    ...appHandlers(backend),
+    ...datasetHandlers(backend),
+    ...runHandlers(backend),
+    ...exportHandlers(backend),
+    ...attackHandlers(backend),
+    ...reportHandlers(backend),
+    ...labHandlers(backend),
+    ...attackSampleHandlers(backend),
+  });
   return backend;
 }

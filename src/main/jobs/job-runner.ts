@@ -12,6 +12,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Reports progress; events are throttled to about 10 a second. */
   progress(done: number, total: number): void;
+  /** Names what the job works on (e.g. its run id), pushed with the next progress event. */
+  setSubject(subject: string): void;
   /** Throws CANCELLED when the job was cancelled; call between units of work. */
   throwIfCancelled(): void;
 }
@@ -40,7 +42,7 @@ export class JobRunner {
   async run<T>(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const controller = new AbortController();
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    const info: JobInfo = { id: randomUUID(), kind, label, status: 'running', done: 0, total: 0, etaSeconds: null, error: null };
+    const info: JobInfo = { id: randomUUID(), kind, label, status: 'running', done: 0, total: 0, etaSeconds: null, subject: null, error: null };
     this.jobs.set(info.id, { info, controller });
     const started = performance.now();
     let lastEmit = 0;
@@ -57,6 +59,10 @@ export class JobRunner {
           lastEmit = now;
           emit();
         }
+      },
+      setSubject: (subject) => {
+        info.subject = subject;
+        emit();
       },
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw new AppError('CANCELLED', `${label} was cancelled; nothing was kept.`);

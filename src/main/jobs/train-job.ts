@@ -17,6 +17,7 @@ import type { Store } from '../store/store.ts';
 import { callEngine } from './engine-call.ts';
 import type { EventBus } from './event-bus.ts';
 import type { JobContext } from './job-runner.ts';
+import { liveMetrics } from './live-metrics.ts';
 import { trainSplit } from './train-data.ts';
 
 export interface TrainJobDeps {
@@ -95,6 +96,8 @@ type WorkerOptions = Pick<TrainRequest, 'defense' | 'profile' | 'seed' | 'epochs
 async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions, ctx: JobContext): Promise<TrainResult> {
   const run = deps.store.runs.resolve(runId);
   const dataset = deps.store.datasets.resolve(run.datasetId);
+  ctx.setSubject(runId);
+  const live = liveMetrics(deps.bus, runId);
   const request: TrainRequest = {
     ...opts,
     cacheFile: join(deps.dataDir, dataset.cacheFile),
@@ -121,11 +124,14 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
           case 'step': {
             const total = msg.info.stepsPerEpoch * (config?.epochs ?? 1);
             ctx.progress(msg.info.epoch * msg.info.stepsPerEpoch + msg.info.step + 1, total);
+            live.step(msg.info);
             break;
           }
           case 'epoch': {
             const { epoch, loss, accuracy, lr, imagesPerSecond, seconds, defence } = msg.info;
-            deps.store.runs.addMetrics(runId, epoch, (epoch + 1) * 1_000_000, { loss, accuracy, lr, imagesPerSecond, seconds, ...defence });
+            const values = { loss, accuracy, lr, imagesPerSecond, seconds, ...defence };
+            deps.store.runs.addMetrics(runId, epoch, (epoch + 1) * 1_000_000, values);
+            live.epoch(epoch, values);
             deps.bus.emit('runs.changed', { runId });
             break;
           }

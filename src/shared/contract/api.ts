@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { AttackDetail, AttackResult, AttackSummary, CompareResponse } from '../domain/attack.ts';
 import type { DatasetDetail, DatasetSummary, ImageInfo } from '../domain/dataset.ts';
 import type { JobInfo } from '../domain/job.ts';
+import type { LabPreviewResponse } from '../domain/lab.ts';
 import type { BackendName, RunDetail, RunSummary, TrainResult } from '../domain/run.ts';
 import type { Result } from './errors.ts';
 import type { EventMap, EventName } from './events.ts';
@@ -65,6 +66,48 @@ export interface ExportResponse {
   manifest: string;
 }
 
+/** An attack's sample images as the renderer shows them (never file paths). */
+export interface AttackSamplesResponse {
+  samples: {
+    /** target class (0-based over the private identities); -1 for the overview */
+    label: number;
+    /** the identity's name in the dataset; null for the overview */
+    identity: string | null;
+    /** what the grid shows, e.g. `private|masked|reconstruction` (columns) */
+    kind: string;
+    /** PNG as a data: URL */
+    image: string;
+  }[];
+}
+
+/** One masked training-set export as listed, with what its manifest says. */
+export interface ExportSummary {
+  id: string;
+  /** the run it was written from; null when that run was deleted since */
+  runId: string | null;
+  runName: string | null;
+  path: string;
+  format: 'imagefolder' | 'tensor';
+  samples: number;
+  createdAt: string;
+  /** from the export's manifest.json; null when the folder or manifest is gone */
+  manifest: {
+    dataset: string;
+    defense: string;
+    seed: number;
+    keptChannels: number;
+    planes: number;
+    keyFingerprint: string;
+    policyVersion: string | null;
+    identities: number;
+    files: number;
+  } | null;
+}
+
+export interface ListExportsResponse {
+  exports: ExportSummary[];
+}
+
 /** A written audit report (CLI.md `report`: `path, runs`). */
 export interface ReportResponse {
   reportId: string;
@@ -116,6 +159,11 @@ export interface ApiMethods {
   'attacks.show': { request: z.input<typeof s.attackRef>; response: AttackDetail };
   'compare.runs': { request: z.input<typeof s.compareRuns>; response: CompareResponse };
   'compare.dataset': { request: z.input<typeof s.datasetRef>; response: CompareResponse };
+  'runs.update': { request: z.input<typeof s.runsUpdate>; response: RunDetail };
+  'runs.delete': { request: z.input<typeof s.runRef>; response: { deleted: string } };
+  'lab.preview': { request: z.input<typeof s.labPreview>; response: LabPreviewResponse };
+  'exports.list': { request: z.input<typeof s.empty>; response: ListExportsResponse };
+  'attacks.samples': { request: z.input<typeof s.attacksSamples>; response: AttackSamplesResponse };
 }
 
 export type MethodName = keyof ApiMethods;
@@ -147,6 +195,11 @@ export const requestSchemas = {
   'attacks.show': s.attackRef,
   'compare.runs': s.compareRuns,
   'compare.dataset': s.datasetRef,
+  'runs.update': s.runsUpdate,
+  'runs.delete': s.runRef,
+  'lab.preview': s.labPreview,
+  'exports.list': s.empty,
+  'attacks.samples': s.attacksSamples,
 } as const satisfies Record<MethodName, z.ZodType>;
 
 /** The parsed (defaults applied) request a handler receives. */

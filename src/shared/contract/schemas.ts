@@ -59,6 +59,8 @@ export const datasetsImages = z
     dataset: ref,
     offset: z.number().int().min(0).default(0),
     limit: z.number().int().min(1).max(500).default(60),
+    /** only this identity's images (its label); `total` then counts that identity's images */
+    label: z.number().int().min(0).optional(),
   })
   .strict();
 
@@ -149,3 +151,38 @@ export const attackRef = z.object({ attack: z.string().trim().min(1, 'an attack 
 export const attacksList = z.object({ run: ref.optional() }).strict();
 
 export const compareRuns = z.object({ runs: z.array(ref).min(1, 'name at least one run').max(200) }).strict();
+
+/** Tags and notes of a run (saved in SQLite); omitted fields are left as they are. */
+export const runsUpdate = z
+  .object({
+    run: ref,
+    tags: z.array(z.string().trim().min(1, 'tags may not be empty').max(40, 'tags are at most 40 characters')).max(20, 'at most 20 tags').optional(),
+    notes: z.string().max(10_000, 'notes are at most 10,000 characters').optional(),
+  })
+  .strict();
+
+/** Defence Lab pictures for one dataset image (DESIGN.md 5.1-5.2). */
+export const labPreview = z
+  .object({
+    dataset: ref,
+    /** dataset image id (from `datasets.images`); default: the dataset's first training image */
+    image: z.number().int().min(0).optional(),
+    /** frequency channels kept per plane (PPFR-FD keeps 36 of 64) */
+    keep: z.number().int().min(1).max(63).default(36),
+    /** the k whose sources are listed first in the response (all of 2..6 are computed) */
+    k: z.number().int().min(2).max(6).default(4),
+    /** use this run's frozen front end (kept channels, learned gates) instead of selecting by energy */
+    run: ref.optional(),
+    /** seed of the partner and weight draws */
+    seed: seed.default(1),
+  })
+  .strict();
+
+/** An attack's sample images for the UI (optionally one target identity's). */
+export const attacksSamples = z
+  .object({
+    attack: z.string().trim().min(1, 'an attack id is required').max(64),
+    /** target class (0-based over the private identities); default: every identity */
+    label: z.number().int().min(-1).optional(),
+  })
+  .strict();

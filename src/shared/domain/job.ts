@@ -21,6 +21,8 @@ export interface JobInfo {
   total: number;
   /** estimated seconds left; null when not known */
   etaSeconds: number | null;
+  /** what the job works on once known (a run id for training), so a view can find its job; null before */
+  subject: string | null;
   /** set when status is 'failed' */
   error: ErrorInfo | null;
 }

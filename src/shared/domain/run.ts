@@ -80,3 +80,24 @@ export interface RunDetail extends RunSummary {
   /** the latest checkpoint's epoch, or null */
   checkpointEpoch: number | null;
 }
+
+/**
+ * Metric values a training run pushes while it trains (`runs.metrics`). `step` events come at most
+ * a few times a second with the running loss, throughput and ETA; `epoch` events carry every
+ * per-epoch series the run records (loss, accuracy, lr, and the defence's own: reward, mu, ...).
+ */
+export interface RunMetricsEvent {
+  runId: string;
+  kind: 'step' | 'epoch';
+  /** 0-based epoch */
+  epoch: number;
+  /** global step since the run started (epoch * stepsPerEpoch + step + 1) */
+  step: number;
+  stepsPerEpoch: number;
+  /** metric name -> value (finite numbers only) */
+  values: Record<string, number>;
+  /** training throughput, images per second (step events) */
+  imagesPerSecond: number | null;
+  /** estimated seconds left in the run (step events) */
+  etaSeconds: number | null;
+}

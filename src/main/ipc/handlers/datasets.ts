@@ -22,9 +22,9 @@ export function datasetHandlers(b: Backend): DatasetHandlers {
     'datasets.show': (req) => b.store.datasets.detail(req.dataset),
     'datasets.images': (req) => {
       const ds = b.store.datasets.resolve(req.dataset);
-      const rows = b.store.datasets.page(ds.id, req.offset, req.limit);
+      const rows = b.store.datasets.page(ds.id, req.offset, req.limit, req.label);
       return {
-        total: ds.images,
+        total: req.label === undefined ? ds.images : b.store.datasets.countLabel(ds.id, req.label),
         images: rows.map((r) => ({ id: r.id, identity: r.identity, label: r.label, split: r.split, thumb: thumbDataUrl(r.thumb) })),
       };
     },

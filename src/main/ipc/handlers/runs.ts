@@ -1,16 +1,38 @@
 /**
- * Handlers for `runs.*`: list, show, train (a job with progress events), resume.
+ * Handlers for `runs.*`: list, show, train (a job with progress events), resume, tags and notes,
+ * delete.
  */
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../../shared/contract/errors.ts';
 import { resumeTraining, startTraining } from '../../jobs/train-job.ts';
 import type { Handlers } from '../router.ts';
 import type { Backend } from '../backend.ts';
 
-export function runHandlers(b: Backend): Pick<Handlers, 'runs.list' | 'runs.show' | 'runs.train' | 'runs.resume'> {
+type RunHandlers = Pick<Handlers, 'runs.list' | 'runs.show' | 'runs.train' | 'runs.resume' | 'runs.update' | 'runs.delete'>;
+
+export function runHandlers(b: Backend): RunHandlers {
   const deps = { store: b.store, dataDir: b.dataDir, bus: b.bus };
   return {
     'runs.list': () => ({ runs: b.store.runs.list() }),
     'runs.show': (req) => b.store.runs.detail(req.run),
     'runs.train': (req, ctx) => b.jobs.run('train', `Training ${req.defense} on ${req.dataset}`, (job) => startTraining(deps, req, job), ctx.signal),
     'runs.resume': (req, ctx) => b.jobs.run('train', `Resuming ${req.run}`, (job) => resumeTraining(deps, req.run, job), ctx.signal),
+    'runs.update': (req) => {
+      const run = b.store.runs.resolve(req.run);
+      b.store.runs.update(run.id, { tags: req.tags, notes: req.notes });
+      b.bus.emit('runs.changed', { runId: run.id });
+      return b.store.runs.detail(run.id);
+    },
+    'runs.delete': async (req) => {
+      const run = b.store.runs.resolve(req.run);
+      if (run.status === 'running' || run.status === 'queued') {
+        throw new AppError('CONFLICT', `Run "${run.name}" is still ${run.status}. Cancel it first, then delete it.`);
+      }
+      b.store.runs.delete(run.id);
+      await rm(join(b.dataDir, 'runs', run.id), { recursive: true, force: true });
+      b.bus.emit('runs.changed', { runId: run.id });
+      return { deleted: run.id };
+    },
   };
 }

@@ -225,14 +225,20 @@ export class DatasetsRepo {
   }
 
   /** One page of images with their thumbnails, in cache order. */
-  page(datasetId: string, offset: number, limit: number): { id: number; label: number; identity: string; split: ImageSplit; thumb: Buffer }[] {
+  page(datasetId: string, offset: number, limit: number, label?: number): { id: number; label: number; identity: string; split: ImageSplit; thumb: Buffer }[] {
+    const byLabel = label === undefined ? '' : 'AND m.label = @label';
     return this.db
       .prepare(
         `SELECT m.id, m.label, i.name AS identity, m.split, m.thumb FROM images m
          JOIN identities i ON i.dataset_id = m.dataset_id AND i.label = m.label
-         WHERE m.dataset_id = ? ORDER BY m.cache_index LIMIT ? OFFSET ?`,
+         WHERE m.dataset_id = @datasetId ${byLabel} ORDER BY m.cache_index LIMIT @limit OFFSET @offset`,
       )
-      .all(datasetId, limit, offset) as { id: number; label: number; identity: string; split: ImageSplit; thumb: Buffer }[];
+      .all({ datasetId, limit, offset, ...(label === undefined ? {} : { label }) }) as { id: number; label: number; identity: string; split: ImageSplit; thumb: Buffer }[];
+  }
+
+  /** Number of images of one identity. */
+  countLabel(datasetId: string, label: number): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM images WHERE dataset_id = ? AND label = ?').get(datasetId, label) as { n: number }).n;
   }
 
   delete(datasetId: string): void {

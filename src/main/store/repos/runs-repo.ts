@@ -131,6 +131,16 @@ export class RunsRepo {
       .run(e.id, e.runId, e.datasetId, e.path, e.format, e.samples, e.manifestHash, e.createdAt);
   }
 
+  /** Every export, newest first, with its run's name (null once the run is deleted). */
+  exports(): { id: string; runId: string | null; runName: string | null; path: string; format: 'imagefolder' | 'tensor'; samples: number; createdAt: string }[] {
+    return this.db
+      .prepare(
+        `SELECT e.id, e.run_id AS runId, r.name AS runName, e.path, e.format, e.samples, e.created_at AS createdAt
+         FROM exports e LEFT JOIN runs r ON r.id = e.run_id ORDER BY e.created_at DESC`,
+      )
+      .all() as ReturnType<RunsRepo['exports']>;
+  }
+
   checkpoint(id: string): { epoch: number; step: number; path: string } | null {
     return (this.db.prepare('SELECT epoch, step, path FROM checkpoints WHERE run_id = ? ORDER BY id DESC LIMIT 1').get(id) as { epoch: number; step: number; path: string } | undefined) ?? null;
   }
@@ -180,6 +190,17 @@ export class RunsRepo {
       metrics: [...series.values()],
       checkpointEpoch: this.checkpoint(row.id)?.epoch ?? null,
     };
+  }
+
+  /** Saves a run's tags and/or notes (an omitted field stays as it is). */
+  update(id: string, change: { tags?: string[]; notes?: string }): void {
+    if (change.tags) this.db.prepare('UPDATE runs SET tags = ? WHERE id = ?').run(JSON.stringify([...new Set(change.tags)]), id);
+    if (change.notes !== undefined) this.db.prepare('UPDATE runs SET notes = ? WHERE id = ?').run(change.notes, id);
+  }
+
+  /** Deletes a run with its metrics, checkpoints and attacks (its exports stay, without the link). */
+  delete(id: string): void {
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(id);
   }
 
   /** Folders the studio commits atomically and no live run is writing: checkpoints of idle runs, exports. */

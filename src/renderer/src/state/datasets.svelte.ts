@@ -2,20 +2,21 @@
  * Datasets state: the list (refreshed when the backend says it changed), the selected dataset's
  * detail and thumbnails, and the create/import/delete actions. Views read it; only it calls the API.
  */
-import type { RequestOf, VeilApi } from '../../../shared/contract/api.ts';
+import type { ImportDatasetResponse, RequestOf, VeilApi } from '../../../shared/contract/api.ts';
 import type { ErrorDetails } from '../../../shared/contract/errors.ts';
-import type { DatasetDetail, DatasetSummary, ImageInfo } from '../../../shared/domain/dataset.ts';
+import type { DatasetDetail, DatasetSummary } from '../../../shared/domain/dataset.ts';
 
 export class DatasetsState {
   list = $state<DatasetSummary[]>([]);
   loaded = $state(false);
   selected = $state<DatasetDetail | null>(null);
-  images = $state<ImageInfo[]>([]);
   error = $state<string | null>(null);
   /** the report behind the last failed create/import, listed under `error` */
   errorDetails = $state<ErrorDetails | null>(null);
   busy = $state(false);
-  private readonly api: VeilApi;
+  /** what the last import from this window kept and skipped */
+  lastImport = $state<ImportDatasetResponse | null>(null);
+  readonly api: VeilApi;
 
   constructor(api: VeilApi) {
     this.api = api;
@@ -32,14 +33,9 @@ export class DatasetsState {
   }
 
   async select(id: string): Promise<void> {
-    const [detail, images] = await Promise.all([
-      this.api.invoke('datasets.show', { dataset: id }),
-      this.api.invoke('datasets.images', { dataset: id, offset: 0, limit: 60 }),
-    ]);
+    const detail = await this.api.invoke('datasets.show', { dataset: id });
     if (!detail.ok) return void (this.error = detail.error.message);
-    if (!images.ok) return void (this.error = images.error.message);
     this.selected = detail.value;
-    this.images = images.value.images;
     this.error = null;
   }
 
@@ -48,7 +44,12 @@ export class DatasetsState {
   }
 
   async import(req: RequestOf<'datasets.import'>): Promise<void> {
-    await this.create(() => this.api.invoke('datasets.import', req));
+    this.lastImport = null;
+    await this.create(async () => {
+      const r = await this.api.invoke('datasets.import', req);
+      if (r.ok) this.lastImport = r.value;
+      return r;
+    });
   }
 
   async remove(id: string): Promise<void> {

@@ -1,20 +1,38 @@
 /**
- * Runs state: the run list (refreshed when the backend says runs changed) and starting a training
- * run. Progress arrives through job events (JobsState); the result lands in the list.
+ * Runs state: the run list (refreshed when the backend says runs changed), the open run's detail,
+ * live curves fed by pushed `runs.metrics` events (never polled), and the run actions: train,
+ * resume, tags and notes, delete. Views read it; only it calls the API.
  */
 import type { RequestOf, VeilApi } from '../../../shared/contract/api.ts';
-import type { RunSummary } from '../../../shared/domain/run.ts';
+import type { RunDetail, RunSummary } from '../../../shared/domain/run.ts';
+import { applyEvent, emptyLive, fromSeries, type LiveRun } from './live-run.ts';
 
 export class RunsState {
   list = $state<RunSummary[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
-  training = $state(false);
+  /** requests sent and not answered yet (the train form stays usable: runs are jobs) */
+  starting = $state(0);
+  openId = $state<string | null>(null);
+  detail = $state<RunDetail | null>(null);
+  live = $state<Record<string, LiveRun>>({});
   private readonly api: VeilApi;
+  /** open the next new run that appears (the one this window just started) */
+  private follow = false;
 
   constructor(api: VeilApi) {
     this.api = api;
-    api.on('runs.changed', () => void this.refresh());
+    api.on('runs.changed', ({ runId }) => {
+      if (this.follow && !this.list.some((r) => r.id === runId)) {
+        this.follow = false;
+        void this.open(runId);
+      }
+      void this.refresh();
+      if (runId === this.openId) void this.loadDetail(runId);
+    });
+    api.on('runs.metrics', (e) => {
+      this.live[e.runId] = applyEvent(this.live[e.runId] ?? emptyLive(), e);
+    });
   }
 
   async refresh(): Promise<void> {
@@ -24,15 +42,58 @@ export class RunsState {
     this.loaded = true;
   }
 
+  /** Starts a training run; the call returns when the run ends, the view opens the new run at once. */
   async train(req: RequestOf<'runs.train'>): Promise<void> {
-    this.training = true;
+    this.starting++;
     this.error = null;
+    this.follow = true;
     try {
       const r = await this.api.invoke('runs.train', req);
       if (!r.ok && r.error.code !== 'CANCELLED') this.error = r.error.message;
       await this.refresh();
     } finally {
-      this.training = false;
+      this.starting--;
     }
+  }
+
+  async resume(id: string): Promise<void> {
+    this.error = null;
+    const r = await this.api.invoke('runs.resume', { run: id });
+    if (!r.ok && r.error.code !== 'CANCELLED') this.error = r.error.message;
+  }
+
+  async open(id: string | null): Promise<void> {
+    this.openId = id;
+    this.detail = null;
+    if (id) await this.loadDetail(id);
+  }
+
+  private async loadDetail(id: string): Promise<void> {
+    const r = await this.api.invoke('runs.show', { run: id });
+    if (this.openId !== id) return;
+    if (!r.ok) return void (this.error = r.error.message);
+    this.detail = r.value;
+    const stored = fromSeries(r.value.metrics);
+    const live = this.live[id];
+    // Keep the step curve gathered from events; take the epoch series from the store.
+    this.live[id] = live ? { ...live, epochs: stored.epochs, series: stored.series } : stored;
+  }
+
+  async save(id: string, change: { tags?: string[]; notes?: string }): Promise<boolean> {
+    const r = await this.api.invoke('runs.update', { run: id, ...change });
+    if (!r.ok) {
+      this.error = r.error.message;
+      return false;
+    }
+    if (this.openId === id) this.detail = r.value;
+    return true;
+  }
+
+  async remove(id: string): Promise<void> {
+    const r = await this.api.invoke('runs.delete', { run: id });
+    if (!r.ok) return void (this.error = r.error.message);
+    if (this.openId === id) await this.open(null);
+    delete this.live[id];
+    await this.refresh();
   }
 }
