@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from '../../platform/process.ts';
 
 function tempSibling(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
@@ -26,16 +27,6 @@ export type CommitStep = 'aside' | 'in' | 'delete';
  * there and leaves the disk as a crash at that point would (nothing is rolled back).
  */
 export const commitFaults: { before: ((step: CommitStep, target: string) => void) | null } = { before: null };
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Writes `data` to `target` atomically (temp file, fsync, rename). */
 export async function writeFileAtomic(target: string, data: Uint8Array | string): Promise<void> {
@@ -72,7 +63,7 @@ export function recoverDirectory(target: string): void {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!alive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+    if (!processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

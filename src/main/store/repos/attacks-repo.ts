@@ -6,7 +6,7 @@
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { AttackDetail, AttackKind, AttackMetrics, AttackSample, AttackStatus, AttackSummary, JudgeInfo, JudgeKind } from '../../../shared/domain/attack.ts';
 import type { Db } from '../database.ts';
-import { processAlive } from './runs-repo.ts';
+import { processAlive } from '../../platform/process.ts';
 
 interface AttackRow {
   id: string;

@@ -4,6 +4,7 @@
  */
 import { AppError } from '../../../shared/contract/errors.ts';
 import type { BackendName, Defense, MetricSeries, RunAccuracy, RunDetail, RunStatus, RunSummary } from '../../../shared/domain/run.ts';
+import { processAlive } from '../../platform/process.ts';
 import type { Db } from '../database.ts';
 
 interface RunRow {
@@ -22,17 +23,6 @@ interface RunRow {
   created_at: string;
   finished_at: string | null;
   tags: string;
-}
-
-/** True when a process with this id exists (ours, or one we may not signal). */
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** A run as the jobs use it: its summary and its config (the request, then the frozen config). */

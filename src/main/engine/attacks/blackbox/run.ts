@@ -5,9 +5,8 @@
  * answers, and the judge scores them, beside a baseline of random public faces scored the same way.
  */
 import { Rng, hashSeed } from '../../../data/synth/random.ts';
-import { loadAttackJudge } from '../../judge/gallery.ts';
 import { disposeFaceModel } from '../../train/face-model.ts';
-import { datasetPixels, judgeScores, modelAttackMetrics, publicPrior, scoreCandidates, targetIdentities, targetModel, writeCandidateGrids } from '../gan/attack-common.ts';
+import { flattenCandidates, judgeScores, modelAttackMetrics, openModelAttack, publicPrior, scoreCandidates, targetIdentities, writeCandidateGrids } from '../gan/attack-common.ts';
 import { ATTACK_PRESETS } from '../gan/profiles.ts';
 import { disposeGanTraining } from '../gan/train-gan.ts';
 import type { PublicFaces } from '../public-data.ts';
@@ -32,9 +31,7 @@ function randomPublic(faces: PublicFaces, ids: number[], keep: number, seed: num
 }
 
 export async function runBlackboxAttack(req: AttackRequest, hooks: AttackHooks): Promise<AttackOutput> {
-  const model = await targetModel(req);
-  const pixels = await datasetPixels(req);
-  const j = await loadAttackJudge(req, pixels, (d, t) => hooks.progress(req.judge === 'trained' ? 'training the judge' : 'judge: embedding the dataset', d, t), hooks.shouldStop);
+  const { model, pixels, j } = await openModelAttack(req, hooks);
   try {
     const pp = await publicPrior(req, hooks);
     if (!pp) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
@@ -51,10 +48,8 @@ export async function runBlackboxAttack(req: AttackRequest, hooks: AttackHooks):
     if (!result) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const attackSeconds = (performance.now() - started) / 1000;
     hooks.progress('scoring the candidates and the random-public baseline', 0, 1);
-    const all = new Float32Array(result.candidates.reduce((n, c) => n + c.pixels.length, 0));
-    result.candidates.reduce((o, c) => (all.set(c.pixels, o), o + c.pixels.length), 0);
-    const labels = result.candidates.flatMap((c) => c.confidence.map(() => c.identity));
-    const score = await scoreCandidates(j, all, labels);
+    const flat = flattenCandidates(result.candidates);
+    const score = await scoreCandidates(j, flat.pixels, flat.labels);
     const base = randomPublic(faces, ids, cfg.keep, req.seed);
     const baseline = judgeScores(await scoreCandidates(j, base.pixels, base.labels));
     const samples = await writeCandidateGrids(req, pixels, result.candidates);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { AppError } from '../../../../shared/contract/errors.ts';
 import type { AttackMetrics, JudgeScores } from '../../../../shared/domain/attack.ts';
 import { readPixelCache } from '../../../data/cache/pixel-cache.ts';
-import { pickRows, type AttackJudge } from '../../judge/gallery.ts';
+import { loadAttackJudge, pickRows, type AttackJudge } from '../../judge/gallery.ts';
 import { scoreReconstructions, type Candidate, type ReconstructionScore } from '../../judge/score.ts';
 import type { FaceModel } from '../../train/face-model.ts';
 import type { PublicFaces } from '../public-data.ts';
@@ -56,6 +56,22 @@ export async function publicPrior(req: AttackRequest, hooks: AttackHooks): Promi
 export function targetIdentities(req: AttackRequest): number[] {
   const n = Math.min(req.targets ?? req.private.classes, req.private.classes);
   return Array.from({ length: n }, (_, i) => i);
+}
+
+/** What a model attack opens first: the target's model, the dataset's pixels and the judge over them. */
+export async function openModelAttack(req: AttackRequest, hooks: AttackHooks): Promise<{ model: FaceModel; pixels: Uint8Array; j: AttackJudge }> {
+  const model = await targetModel(req);
+  const pixels = await datasetPixels(req);
+  const phase = req.judge === 'trained' ? 'training the judge' : 'judge: embedding the dataset';
+  const j = await loadAttackJudge(req, pixels, (d, t) => hooks.progress(phase, d, t), hooks.shouldStop);
+  return { model, pixels, j };
+}
+
+/** Every identity's kept candidates as one batch for the judge, with one label per face. */
+export function flattenCandidates(found: readonly { identity: number; pixels: Float32Array; confidence: readonly number[] }[]): { pixels: Float32Array; labels: number[] } {
+  const pixels = new Float32Array(found.reduce((n, c) => n + c.pixels.length, 0));
+  found.reduce((o, c) => (pixels.set(c.pixels, o), o + c.pixels.length), 0);
+  return { pixels, labels: found.flatMap((c) => c.confidence.map(() => c.identity)) };
 }
 
 /** Judge scores of candidate faces `[n, size, size, C]` (0..255) of the given identities. */

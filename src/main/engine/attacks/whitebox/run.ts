@@ -4,9 +4,8 @@
  * the judge's scores of the kept candidates against the private images.
  */
 import { AppError } from '../../../../shared/contract/errors.ts';
-import { loadAttackJudge } from '../../judge/gallery.ts';
 import { disposeFaceModel } from '../../train/face-model.ts';
-import { datasetPixels, modelAttackMetrics, publicPrior, scoreCandidates, targetIdentities, targetModel, writeCandidateGrids } from '../gan/attack-common.ts';
+import { flattenCandidates, modelAttackMetrics, openModelAttack, publicPrior, scoreCandidates, targetIdentities, writeCandidateGrids } from '../gan/attack-common.ts';
 import { ATTACK_PRESETS } from '../gan/profiles.ts';
 import { disposeGanTraining } from '../gan/train-gan.ts';
 import type { AttackHooks, AttackOutput, AttackRequest } from '../types.ts';
@@ -15,9 +14,7 @@ import { whiteboxTarget } from './target.ts';
 
 export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks): Promise<AttackOutput> {
   if (req.key === 'unknown') throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
-  const model = await targetModel(req);
-  const pixels = await datasetPixels(req);
-  const j = await loadAttackJudge(req, pixels, (d, t) => hooks.progress(req.judge === 'trained' ? 'training the judge' : 'judge: embedding the dataset', d, t), hooks.shouldStop);
+  const { model, pixels, j } = await openModelAttack(req, hooks);
   try {
     const pp = await publicPrior(req, hooks);
     if (!pp) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
@@ -33,10 +30,8 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     if (!found) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inversionSeconds = (performance.now() - started) / 1000;
     hooks.progress('scoring the candidates', 0, 1);
-    const all = new Float32Array(found.reduce((n, c) => n + c.pixels.length, 0));
-    found.reduce((o, c) => (all.set(c.pixels, o), o + c.pixels.length), 0);
-    const labels = found.flatMap((c) => c.confidence.map(() => c.identity));
-    const score = await scoreCandidates(j, all, labels);
+    const flat = flattenCandidates(found);
+    const score = await scoreCandidates(j, flat.pixels, flat.labels);
     const samples = await writeCandidateGrids(req, pixels, found);
     const details = {
       prior: { dir: prior.dir, reused: prior.reused, trainSeconds: prior.seconds, config: prior.config },
