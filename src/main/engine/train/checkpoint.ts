@@ -12,6 +12,7 @@ import { recoverDirectory, stageDirectory } from '../../data/fs/atomic.ts';
 import type { FrontEndState } from '../masking/front-end.ts';
 import type { Params } from '../models/params.ts';
 import type { TrainConfig } from './config.ts';
+import { packTensors } from './tensor-pack.ts';
 
 /** 2: adds the trainer's `resume` state and `parts`; format 1 (epoch boundaries only) still loads. */
 export const CHECKPOINT_FORMAT = 2;
@@ -112,16 +113,7 @@ export async function saveCheckpoint(dir: string, args: SaveArgs): Promise<{ pat
   const { entries, owned } = await collect(args);
   const arrays = await Promise.all(entries.map(async (e) => Float32Array.from(await e.tensor.data())));
   tf.dispose(owned);
-  const blob = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  const tensors: CheckpointManifest['tensors'] = [];
-  let offset = 0;
-  entries.forEach((e, i) => {
-    blob.set(arrays[i], offset);
-    tensors.push({ name: e.name, kind: e.kind, shape: e.tensor.shape, offset, length: arrays[i].length });
-    offset += arrays[i].length;
-  });
-  const bytes = new Uint8Array(blob.buffer);
-  const hash = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, tensors, hash } = packTensors(entries, arrays);
   const parts = Object.fromEntries(Object.entries(args.parts ?? {}).map(([name, s]) => [name, s.values ?? null]));
   const manifest: CheckpointManifest = {
     format: CHECKPOINT_FORMAT,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { stageDirectory } from '../../../data/fs/atomic.ts';
 import type { Params } from '../../models/params.ts';
 import { createGanTraining, type GanCurvePoint, type GanTraining, type GanTrainConfig } from './train-gan.ts';
+import { packTensors } from '../../train/tensor-pack.ts';
 
 export const PRIOR_FORMAT = 1;
 
@@ -42,16 +43,7 @@ export async function savePrior(dir: string, t: GanTraining, config: GanTrainCon
   entries.push(...(await optimizerEntries(t.params, t.gOpt, 'g-opt')), ...(await optimizerEntries(t.params, t.dOpt, 'd-opt')));
   const arrays = await Promise.all(entries.map((e) => e.tensor.data() as Promise<Float32Array>));
   for (const e of entries) if (e.temp) e.tensor.dispose();
-  const blob = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  const tensors: Entry[] = [];
-  let offset = 0;
-  entries.forEach((e, i) => {
-    blob.set(arrays[i], offset);
-    tensors.push({ name: e.name, kind: e.kind, shape: e.tensor.shape, offset, length: arrays[i].length });
-    offset += arrays[i].length;
-  });
-  const bytes = new Uint8Array(blob.buffer);
-  const hash = createHash('sha256').update(bytes).digest('hex');
+  const { bytes, tensors, hash } = packTensors(entries, arrays);
   const manifest: PriorManifest = { format: PRIOR_FORMAT, config, step: t.step, finished: t.step >= config.steps, curves: t.curves, tensors, hash };
   const stage = await stageDirectory(dir);
   try {
