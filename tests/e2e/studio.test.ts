@@ -46,6 +46,23 @@ describe('the studio views in Chromium', () => {
     await served?.stop();
   });
 
+  it('says in every view what to do next while there is nothing yet', async () => {
+    const next: [string, RegExp][] = [
+      ['Defence Lab', /Create or import a dataset first/],
+      ['Runs', /Create or import a dataset first[\s\S]*No training runs yet/],
+      ['Attacks', /Attacks need a finished run\. Train one in Runs/],
+      ['Compare', /No runs yet\. Train some in Runs/],
+      ['Export', /Export needs a finished run with a defence[\s\S]*No exports yet/],
+      ['Datasets', /No datasets yet\. Generate the embedded synthetic faces/],
+    ];
+    for (const [view, says] of next) {
+      await nav(view);
+      await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toMatch(says);
+      expect(await page.locator('main').textContent(), view).not.toMatch(/Loading…/);
+      await snap(`empty-${view.toLowerCase().replace(/ /g, '-')}`);
+    }
+  });
+
   it('creates a small synthetic dataset from the Datasets view', async () => {
     const form = page.getByRole('form', { name: 'Generate synthetic faces' });
     await form.getByLabel('Name').fill('faces');
@@ -153,7 +170,7 @@ describe('the studio views in Chromium', () => {
     expect(await folder.inputValue()).toMatch(/exports\/live-run-imagefolder$/);
     await result.getByRole('button', { name: 'Copy' }).click();
     await result.getByText('Copied.').waitFor();
-    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(await folder.inputValue());
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(await folder.inputValue());
     await snap('view-export');
   });
 
