@@ -63,10 +63,11 @@ describe('GAN attack jobs (quick profile)', () => {
     expect(row.scorePp).toBeCloseTo(0.4 * ((row.s1! + row.s2!) / 2) + 0.6 * ((row.s3! + row.s4!) / 2), 9);
   }, 300_000);
 
-  it('fails a white-box attack with the key withheld as UNSUPPORTED (the white-box attacker holds the key)', async () => {
+  it('refuses a white-box attack with the key withheld as UNSUPPORTED before any attack row exists (the white-box attacker holds the key)', async () => {
     const before = b.store.attacks.list().length;
     const r = await b.router.invoke('attacks.start', { run: plain.runId, kind: 'whitebox', key: 'unknown', profile: 'quick' });
     expect(r.ok ? null : r.error.code).toBe('UNSUPPORTED');
-    expect(b.store.attacks.list().length).toBe(before + 1);
+    expect(r.ok ? '' : r.error.message).toMatch(/--key known/);
+    expect(b.store.attacks.list().length).toBe(before);
   });
 });

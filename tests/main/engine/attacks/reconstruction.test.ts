@@ -4,7 +4,7 @@ import { selectBackend, tf } from '../../../../src/main/engine/backend/select-ba
 import { publicFaces } from '../../../../src/main/engine/attacks/public-data.ts';
 import { assemblePixels, coefficientsOf, knownKeyView, reorderLeaked } from '../../../../src/main/engine/attacks/reconstruction/frequency.ts';
 import { channelsRecovered, estimateView, matchChannels } from '../../../../src/main/engine/attacks/reconstruction/key-estimate.ts';
-import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder } from '../../../../src/main/engine/attacks/reconstruction/train-decoder.ts';
+import { cosineRate, DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder } from '../../../../src/main/engine/attacks/reconstruction/train-decoder.ts';
 import { fitFrontEnd, maskedCoefficients } from '../../../../src/main/engine/masking/front-end.ts';
 
 function faces(n: number, size = 32): tf.Tensor4D {
@@ -60,6 +60,12 @@ describe('reconstruction attack pieces', () => {
     disposeDecoder(d!);
     expect(tf.memory().numTensors).toBe(before);
     priv.dispose();
+  });
+
+  it('decays the decoder learning rate along a cosine from the full rate to 5% of it', () => {
+    expect(cosineRate(2e-3, 0, 100)).toBeCloseTo(2e-3, 12);
+    expect(cosineRate(2e-3, 50, 100)).toBeCloseTo(2e-3 * 0.525, 12);
+    expect(cosineRate(2e-3, 100, 100)).toBeCloseTo(1e-4, 12);
   });
 
   it('stops training when asked, freeing everything', async () => {

@@ -1,6 +1,6 @@
 /**
  * Trains the reconstruction decoder on public faces passed through the attacker's view of the
- * defence (seeded flips and shifts, Adam, cosine-free constant rate [ours]), and applies it to
+ * defence (seeded flips, shifts and contrast changes, Adam with a cosine-decayed rate [ours]), and applies it to
  * leaked samples. Loss: squared error on the removed channels weighted by their variance on the
  * public faces, i.e. the pixel MSE (the DCT is orthonormal). Every step in tidy; no leaks.
  */
@@ -23,6 +23,8 @@ export interface PublicDefence {
 
 export interface DecoderConfig {
   width: number;
+  /** residual blocks at the decoder's coarsest level */
+  blocks: number;
   /** at most this many epochs... */
   epochs: number;
   /** ...and at most about this many training samples in all (the public set's size sets the epochs) */
@@ -31,11 +33,13 @@ export interface DecoderConfig {
   lr: number;
   /** random shifts of public faces in pixels (each axis) */
   shift: number;
+  /** random contrast change about each face's mean, factor in [1 - contrast, 1 + contrast] */
+  contrast: number;
 }
 
 export const DECODER_PROFILES: Record<'quick' | 'standard', DecoderConfig> = {
-  quick: { width: 8, epochs: 2, samples: 2000, batch: 16, lr: 2e-3, shift: 2 },
-  standard: { width: 24, epochs: 80, samples: 8000, batch: 32, lr: 2e-3, shift: 4 },
+  quick: { width: 8, blocks: 1, epochs: 2, samples: 2000, batch: 16, lr: 2e-3, shift: 2, contrast: 0.1 },
+  standard: { width: 32, blocks: 2, epochs: 80, samples: 24000, batch: 32, lr: 2e-3, shift: 4, contrast: 0.2 },
 };
 
 export interface TrainedDecoder {
@@ -64,6 +68,24 @@ export function decoderEpochs(cfg: DecoderConfig, count: number): number {
   return Math.max(1, Math.min(cfg.epochs, Math.round(cfg.samples / Math.max(1, count))));
 }
 
+/** Cosine decay from `lr` to 5% of it over `total` steps [ours]. */
+export function cosineRate(lr: number, step: number, total: number): number {
+  return lr * (0.05 + 0.95 * 0.5 * (1 + Math.cos((Math.PI * step) / Math.max(1, total))));
+}
+
+/** Each face's contrast scaled about its mean by a seeded factor in [1 - amount, 1 + amount], clipped to 0..255; disposes `x`. */
+function withContrast(x: tf.Tensor4D, amount: number, seed: number): tf.Tensor4D {
+  if (amount <= 0) return x;
+  const rng = new Rng(seed);
+  const y = tf.tidy(() => {
+    const c = tf.tensor4d(Array.from({ length: x.shape[0] }, () => 1 + amount * (2 * rng.next() - 1)), [x.shape[0], 1, 1, 1]);
+    const m = x.mean([1, 2, 3], true);
+    return x.sub(m).mul(c).add(m).clipByValue(0, 255) as tf.Tensor4D;
+  });
+  x.dispose();
+  return y;
+}
+
 /** One training pair: decoder input and target (both standardised) for a batch of public faces. */
 function pair(x: tf.Tensor4D, labels: number[], d: { view: AttackerView; outChannels: number[]; inStd: tf.Tensor1D; outStd: tf.Tensor1D; defence: PublicDefence | null; seed: number }): { input: tf.Tensor4D; target: tf.Tensor4D } {
   return tf.tidy(() => {
@@ -86,7 +108,7 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   const outStd = channelStd(sample, outChannels, view.planes);
   sample.dispose();
   const weight = tf.tidy(() => outStd.square().div(outStd.square().mean()).sqrt());
-  const params = decoderParams({ inputs: view.kept.length, outputs: outChannels.length, width: cfg.width }, seed);
+  const params = decoderParams({ inputs: view.kept.length, outputs: outChannels.length, width: cfg.width, blocks: cfg.blocks }, seed);
   const optimizer = tf.train.adam(cfg.lr);
   const steps = batchesPerEpoch(faces.count, cfg.batch);
   const epochs = decoderEpochs(cfg, faces.count);
@@ -98,7 +120,8 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
       if (hooks.shouldStop()) return cleanup();
       const rows = order.slice(s * cfg.batch, s === steps - 1 ? order.length : (s + 1) * cfg.batch);
       const aug = augmentFor(rows.length, seed, epoch, s, { flip: true, shift: cfg.shift });
-      const x = batchTensor(data, rows, aug);
+      (optimizer as unknown as { learningRate: number }).learningRate = cosineRate(cfg.lr, epoch * steps + s, total);
+      const x = withContrast(batchTensor(data, rows, aug), cfg.contrast, hashSeed(seed, epoch, s, 0xc0a7));
       const { input, target } = pair(x, rows.map((r) => faces.labels[r]), { view, outChannels, inStd, outStd, defence, seed: hashSeed(seed, epoch, s, 0x1eaf) });
       x.dispose();
       const loss = optimizer.minimize(() => decoderForward(params, input).sub(target).square().mul(weight).mean() as tf.Scalar, true, params.trainable());

@@ -13,7 +13,7 @@ import { invertWhitebox } from './gmi.ts';
 import { whiteboxTarget } from './target.ts';
 
 export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks): Promise<AttackOutput> {
-  if (req.key === 'unknown') throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
+  if (req.key === 'unknown') throw new AppError('UNSUPPORTED', 'A white-box attack needs --key known (the job refuses it earlier).');
   const { model, pixels, j } = await openModelAttack(req, hooks);
   try {
     const pp = await publicPrior(req, hooks);

@@ -8,7 +8,7 @@ import { createFaceModel, disposeFaceModel } from '../../../../../src/main/engin
 import { synthTrainData } from '../../../../helpers/train-data.ts';
 
 const gan = { latent: 8, width: 2, channels: 1 as const, classes: 0 };
-const cfg = (steps: number): WhiteboxConfig => ({ restarts: 3, steps, lr: 0.1, lambda: 100, keep: 2, chunk: 4, seed: 2 });
+const cfg = (steps: number, extra: Partial<WhiteboxConfig> = {}): WhiteboxConfig => ({ restarts: 3, steps, lr: 0.1, lambda: 100, keep: 2, chunk: 4, pool: 0, maxZoom: 0, seed: 2, ...extra });
 
 describe('white-box GMI', () => {
   beforeAll(() => selectBackend('wasm'));
@@ -33,6 +33,22 @@ describe('white-box GMI', () => {
     }
     expect(end!.every((c) => c.confidence[0] > 0.5)).toBe(true);
     expect(await weights()).toEqual(w0);
+    disposeFaceModel(model);
+    prior.params.dispose();
+  });
+
+  it('starts each identity from the pool latents the target scores highest, and optimises through random views', async () => {
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 4 } }), synthTrainData(4, 3, 32));
+    const prior = { params: ganParams(gan, 3), gan };
+    const before = tf.memory().numTensors;
+    const random = await invertWhitebox(prior, whiteboxTarget(model), [0, 1, 2, 3], cfg(0));
+    const pooled = await invertWhitebox(prior, whiteboxTarget(model), [0, 1, 2, 3], cfg(0, { pool: 40 }));
+    // the pool's first latents are the random starts, so its best can only be as good or better
+    for (const [i, c] of pooled!.entries()) expect(c.confidence[0]).toBeGreaterThanOrEqual(random![i].confidence[0]);
+    expect(pooled!.reduce((s, c) => s + c.confidence[0], 0)).toBeGreaterThan(random!.reduce((s, c) => s + c.confidence[0], 0));
+    const viewed = await invertWhitebox(prior, whiteboxTarget(model), [0, 1], cfg(8, { pool: 40, maxZoom: 0.15 }));
+    expect(viewed!.every((c) => c.confidence[0] > pooled![c.identity].confidence[0])).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
     disposeFaceModel(model);
     prior.params.dispose();
   });
