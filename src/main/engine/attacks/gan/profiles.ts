@@ -24,7 +24,7 @@ export const ATTACK_PRESETS: Record<Profile, AttackPreset> = {
   standard: {
     prior: { latent: 64, width: 8, steps: 2500, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT, mirror: true },
     whitebox: { restarts: 5, steps: 120, lr: 0.05, lambda: 100, keep: 3, chunk: 50, pool: 1024, maxZoom: 0.15 },
-    blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 48, keep: 3 },
+    blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 128, keep: 3 },
   },
 };
 

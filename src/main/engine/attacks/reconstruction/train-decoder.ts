@@ -87,9 +87,13 @@ function withContrast(x: tf.Tensor4D, amount: number, seed: number): tf.Tensor4D
 }
 
 /** One training pair: decoder input and target (both standardised) for a batch of public faces. */
-function pair(x: tf.Tensor4D, labels: number[], d: { view: AttackerView; outChannels: number[]; inStd: tf.Tensor1D; outStd: tf.Tensor1D; defence: PublicDefence | null; seed: number }): { input: tf.Tensor4D; target: tf.Tensor4D } {
+function pair(x: tf.Tensor4D, labels: number[], d: { view: AttackerView; outChannels: number[]; inStd: tf.Tensor1D; outStd: tf.Tensor1D; noise: tf.Tensor1D | null; defence: PublicDefence | null; seed: number }): { input: tf.Tensor4D; target: tf.Tensor4D } {
   return tf.tidy(() => {
-    if (!d.defence) return { input: coefficientsOf(x, d.view.kept, d.view.planes).div(d.inStd) as tf.Tensor4D, target: coefficientsOf(x, d.outChannels, d.view.planes).div(d.outStd) as tf.Tensor4D };
+    if (!d.defence) {
+      const kept = coefficientsOf(x, d.view.kept, d.view.planes);
+      const noisy = d.noise ? kept.add(tf.randomNormal(kept.shape, 0, 1, 'float32', d.seed).mul(d.noise)) : kept;
+      return { input: noisy.div(d.inStd) as tf.Tensor4D, target: coefficientsOf(x, d.outChannels, d.view.planes).div(d.outStd) as tf.Tensor4D };
+    }
     const applied = applyDefence(d.defence.model, x, labels, { seed: d.seed });
     const input = attackerInputs(applied.samples, applied.images, applied.form, d.view, d.defence.reorder).div(d.inStd) as tf.Tensor4D;
     const sources = tf.gather(x, applied.recipes.map(largestSource)) as tf.Tensor4D;
@@ -98,13 +102,22 @@ function pair(x: tf.Tensor4D, labels: number[], d: { view: AttackerView; outChan
   });
 }
 
-/** Trains on `faces` (through `defence` when it mixes); returns null when stopped (cancel). */
-export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks, defence: PublicDefence | null = null): Promise<TrainedDecoder | null> {
+/**
+ * Trains on `faces` (through `defence` when it mixes); returns null when stopped (cancel).
+ * `leakedStd` (plain masking only): the leaked set's own per-channel std of the kept channels, in
+ * the attacker's order; where it exceeds the public faces' (sensor noise: ORL's scans carry 2-4x
+ * LFW's energy there), white noise tops the public inputs up to it [ours: moment matching on the
+ * leaked set, which the attacker holds; no labels, no originals].
+ */
+export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks, defence: PublicDefence | null = null, leakedStd: Float32Array | null = null): Promise<TrainedDecoder | null> {
   const data: TrainData = { pixels: faces.pixels, size: faces.size, channels: faces.channels, train: [], heldout: [], classes: 0 };
   const predictKept = defence !== null;
   const outChannels = predictKept ? [...view.kept, ...view.removed] : view.removed;
   const sample = batchTensor(data, Array.from({ length: Math.min(faces.count, 512) }, (_, i) => i));
-  const inStd = channelStd(sample, view.kept, view.planes);
+  const publicStd = channelStd(sample, view.kept, view.planes);
+  const noise = leakedStd && !defence ? tf.tidy(() => tf.tensor1d(leakedStd).square().sub(publicStd.square()).relu().sqrt() as tf.Tensor1D) : null;
+  const inStd = noise ? tf.tidy(() => publicStd.square().add(noise.square()).sqrt() as tf.Tensor1D) : publicStd;
+  if (noise) publicStd.dispose();
   const outStd = channelStd(sample, outChannels, view.planes);
   sample.dispose();
   const weight = tf.tidy(() => outStd.square().div(outStd.square().mean()).sqrt());
@@ -122,7 +135,7 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
       const aug = augmentFor(rows.length, seed, epoch, s, { flip: true, shift: cfg.shift });
       (optimizer as unknown as { learningRate: number }).learningRate = cosineRate(cfg.lr, epoch * steps + s, total);
       const x = withContrast(batchTensor(data, rows, aug), cfg.contrast, hashSeed(seed, epoch, s, 0xc0a7));
-      const { input, target } = pair(x, rows.map((r) => faces.labels[r]), { view, outChannels, inStd, outStd, defence, seed: hashSeed(seed, epoch, s, 0x1eaf) });
+      const { input, target } = pair(x, rows.map((r) => faces.labels[r]), { view, outChannels, inStd, outStd, noise, defence, seed: hashSeed(seed, epoch, s, 0x1eaf) });
       x.dispose();
       const loss = optimizer.minimize(() => decoderForward(params, input).sub(target).square().mul(weight).mean() as tf.Scalar, true, params.trainable());
       tf.dispose([input, target]);
@@ -135,27 +148,47 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   const finalLoss = (await last.data())[0];
   last.dispose();
   optimizer.dispose();
-  weight.dispose();
+  tf.dispose([weight, ...(noise ? [noise] : [])]);
   return { params, view, predictKept, inStd, outStd, finalLoss, epochs };
 
   function cleanup(): null {
     last.dispose();
     optimizer.dispose();
-    weight.dispose();
+    tf.dispose([weight, inStd, outStd, ...(noise ? [noise] : [])]);
     params.dispose();
-    tf.dispose([inStd, outStd]);
     return null;
   }
 }
 
 /** Leaked samples as decoder inputs `[N, B, B, K]` (attacker's order) -> reconstructed pixels `[N, S, S, C]` 0..255. */
-export function reconstruct(decoder: TrainedDecoder, kept: tf.Tensor4D): tf.Tensor4D {
+function reconstructOnce(decoder: TrainedDecoder, kept: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const out = decoderForward(decoder.params, kept.div(decoder.inStd) as tf.Tensor4D).mul(decoder.outStd) as tf.Tensor4D;
     if (!decoder.predictKept) return assemblePixels(kept, out, decoder.view);
     const k = decoder.view.kept.length;
     return assemblePixels(out.slice([0, 0, 0, 0], [-1, -1, -1, k]), out.slice([0, 0, 0, k], [-1, -1, -1, -1]), decoder.view);
   });
+}
+
+/**
+ * Decoder inputs -> pixels, averaged with the reconstruction of the mirrored input mirrored back
+ * [ours: test-time mirroring; the mirror is exact on block-DCT channels (mirrorChannels), so the
+ * kept channels stay exact and only the predicted ones are averaged].
+ */
+export function reconstruct(decoder: TrainedDecoder, kept: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => {
+    const mirrored = tf.reverse(reconstructOnce(decoder, mirrorChannels(kept, decoder.view.kept)), 2);
+    return reconstructOnce(decoder, kept).add(mirrored).div(2) as tf.Tensor4D;
+  });
+}
+
+/**
+ * Channels `[N, B, B, K]` (channel ids p*64 + u*8 + v) of an image -> those of its left-right
+ * mirror: blocks in reverse column order, and (-1)^v on each channel (the DCT basis cos((2x+1)v pi/16)
+ * under x -> 7 - x).
+ */
+export function mirrorChannels(coeffs: tf.Tensor4D, channels: readonly number[]): tf.Tensor4D {
+  return tf.tidy(() => tf.reverse(coeffs, 2).mul(tf.tensor1d(channels.map((ch) => ((ch % 64) % 8) % 2 ? -1 : 1))) as tf.Tensor4D);
 }
 
 export function disposeDecoder(d: TrainedDecoder): void {
