@@ -28,6 +28,9 @@ export const ATTACK_PRESETS: Record<Profile, AttackPreset> = {
   },
 };
 
+/** Latent dimensions of the white-box attack's linear prior (`--prior linear`) [ours]. */
+export const LINEAR_PRIOR_DIMS: Record<Profile, number> = { quick: 32, standard: 128 };
+
 /** The prior's full training config for a public source of `channels` planes. */
 export function priorConfig(profile: Profile, channels: 1 | 3, seed: number): GanTrainConfig {
   const { latent, width, ...rest } = ATTACK_PRESETS[profile].prior;

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { disposeLinearPrior, fitLinearPrior } from '../../../../../src/main/engine/attacks/gan/linear-prior.ts';
 import { ganParams } from '../../../../../src/main/engine/attacks/gan/train-gan.ts';
 import { invertWhitebox, type WhiteboxConfig } from '../../../../../src/main/engine/attacks/whitebox/gmi.ts';
 import { whiteboxTarget } from '../../../../../src/main/engine/attacks/whitebox/target.ts';
@@ -51,6 +52,21 @@ describe('white-box GMI', () => {
     expect(tf.memory().numTensors).toBe(before);
     disposeFaceModel(model);
     prior.params.dispose();
+  });
+
+  it('searches the linear face prior as well, raising the confidence of each identity', async () => {
+    const data = synthTrainData(3, 4, 32);
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 3 } }), data);
+    const faces = tf.tidy(() => tf.tensor4d(Float32Array.from(data.pixels), [12, 32, 32, 1]).div(127.5).sub(1).resizeBilinear([64, 64]) as tf.Tensor4D);
+    const linear = await fitLinearPrior(faces, 6, 1);
+    faces.dispose();
+    const before = tf.memory().numTensors;
+    const start = await invertWhitebox({ linear }, whiteboxTarget(model), [0, 1, 2], cfg(0));
+    const end = await invertWhitebox({ linear }, whiteboxTarget(model), [0, 1, 2], cfg(10, { pool: 16, maxZoom: 0.1 }));
+    for (const [i, c] of end!.entries()) expect(c.confidence[0], `identity ${c.identity}`).toBeGreaterThan(start![i].confidence[0]);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeLinearPrior(linear);
+    disposeFaceModel(model);
   });
 
   it('returns null when cancelled', async () => {
