@@ -60,7 +60,7 @@ export function decoderForward(p: Params, x: tf.Tensor4D): tf.Tensor4D {
     const e1 = layer(p, 'e1b', layer(p, 'e1a', input));
     const e2 = layer(p, 'e2b', layer(p, 'e2a', e1, 2));
     let e3 = layer(p, 'e3b', layer(p, 'e3a', e2, 2));
-    for (let i = 0; p.vars.has(`r${i}a/w`); i++) e3 = tf.relu(e3.add(layer(p, `r${i}b`, layer(p, `r${i}a`, e3), 1, false)));
+    for (let i = 0; p.vars.has(`r${i}a/w`); i++) e3 = tf.relu(e3.add(layer(p, `r${i}b`, layer(p, `r${i}a`, e3), 1, false))) as tf.Tensor4D;
     const u2 = tf.image.resizeNearestNeighbor(e3, [padded / 2, padded / 2]);
     const d2 = layer(p, 'd2b', layer(p, 'd2a', tf.concat([u2, e2], 3)));
     const u1 = tf.image.resizeNearestNeighbor(d2, [padded, padded]);

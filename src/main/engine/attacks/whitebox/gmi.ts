@@ -120,7 +120,7 @@ async function invertChunk(prior: LatentModel, target: WhiteboxTarget, labels: n
           return prior_.add(ce.mul(cfg.lambda)).sum() as tf.Scalar;
         }, [z]);
         opt.applyGradients(grads);
-        z.assign(z.clipByValue(-prior.clip, prior.clip));
+        z.assign(z.clipByValue(-prior.clip, prior.clip) as tf.Tensor2D);
       });
       await hooks.tick();
     }
