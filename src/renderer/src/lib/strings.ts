@@ -87,6 +87,7 @@ export const t = {
   },
   runs: {
     title: 'Runs',
+    intro: 'Train a face-recognition model under a defence and watch its curves as it trains; every run keeps its frozen config, seed, backend and versions. Cancel, resume, tag and annotate runs here; attack them in Attacks.',
     trainTitle: 'Train a face model',
     needDataset: 'Create or import a dataset first (Datasets).',
     dataset: 'Dataset',
