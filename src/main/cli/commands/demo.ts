@@ -13,7 +13,7 @@ import { AppError } from '../../../shared/contract/errors.ts';
 import { fixedK } from '../../report/gather.ts';
 import { printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
-import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun } from './demo-plan.ts';
+import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun, type Step } from './demo-plan.ts';
 import { attackSteps, demoAttacks } from './demo-attacks.ts';
 import { demoSummary } from './demo-summary.ts';
 
@@ -114,21 +114,48 @@ async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promis
   return { html, pdf, pdfError };
 }
 
+/** The plan's steps with prior guesses of their seconds on this machine, for the whole-demo ETA. */
+function planSteps(quick: boolean): Step[] {
+  // none trains 40 epochs (quick: 6), the frequency defences 60 (quick: 8); adaptive also trains its policy
+  const train = (d: DemoDefence): number => (quick ? 5 : 90) * (d.defense === 'none' ? 1 : 1.3) * (d.defense === 'adaptive' ? 1.3 : 1);
+  return [
+    { label: 'dataset', expected: quick ? 1 : 3 },
+    ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: train(d) })),
+    { label: 'export', expected: 2 },
+    { label: 'export', expected: 1 },
+    ...attackSteps(DEMO_DEFENCES, quick),
+    { label: 'comparison', expected: 1 },
+    { label: 'report', expected: 5 },
+    { label: 'pdf', expected: 10 },
+  ];
+}
+
 export async function demoCommand(ctx: CliContext): Promise<void> {
   const quick = ctx.args.flags.quick === true;
-  const train = quick ? 12 : 90;
-  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, ...attackSteps(DEMO_DEFENCES), { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
-  const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(clockSteps, (line) => ctx.out.stderr.write(`${line}\n`)) };
-  c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
-  const before = (await ctx.call('datasets.list', {})).datasets.length;
-  const dataset = await demoDataset(c);
-  c.clock.end((await ctx.call('datasets.list', {})).datasets.length > before);
-  const { runs, skipped } = await trainAll(c, dataset);
-  const exports = await exportsOf(c, runs);
-  const { attacks, skipped: skippedAttacks } = await demoAttacks({ ctx, runs, quick, fresh: c.fresh, seed: c.seed, clock: c.clock });
-  const comparison = runs.length ? await ctx.call('compare.runs', { runs: runs.map((r) => r.runId) }) : null;
-  const { html, pdf, pdfError } = await reports(c, dataset, runs);
-  const seconds = Math.round(c.clock.elapsed());
-  const result = { dataset, runs, attacks, exports, skipped: [...skipped, ...skippedAttacks.map((a) => ({ defense: a.attack, reason: a.reason }))], comparison, report: html?.path ?? null, pdf: pdf?.path ?? null, pdfError, seconds };
-  printResult(ctx.out, result, () => demoSummary({ ...result, dataDir: ctx.backend().dataDir, elapsed: clock(seconds) }));
+  const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(planSteps(quick), (line) => ctx.out.stderr.write(`${line}\n`)) };
+  // every job progress line carries the whole demo's ETA; phases (GAN prior, judge, ...) are timed
+  ctx.out.status = () => c.clock.status();
+  const unsubscribe = ctx.backend().bus.subscribe((e) => {
+    if (e.event === 'job.progress' && e.payload.phase) c.clock.phase(e.payload.phase);
+  });
+  try {
+    c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
+    const before = (await ctx.call('datasets.list', {})).datasets.length;
+    const dataset = await demoDataset(c);
+    c.clock.end((await ctx.call('datasets.list', {})).datasets.length > before);
+    const { runs, skipped } = await trainAll(c, dataset);
+    const exports = await exportsOf(c, runs);
+    const { attacks, skipped: skippedAttacks } = await demoAttacks({ ctx, runs, quick, fresh: c.fresh, seed: c.seed, clock: c.clock });
+    c.clock.begin('comparing the models');
+    const comparison = runs.length ? await ctx.call('compare.runs', { runs: runs.map((r) => r.runId) }) : null;
+    c.clock.end(false);
+    const { html, pdf, pdfError } = await reports(c, dataset, runs);
+    const seconds = Math.round(c.clock.elapsed());
+    const result = { dataset, runs, attacks, exports, skipped: [...skipped, ...skippedAttacks.map((a) => ({ defense: a.attack, reason: a.reason }))], comparison, report: html?.path ?? null, pdf: pdf?.path ?? null, pdfError, seconds, timings: c.clock.timings() };
+    ctx.out.status = undefined;
+    printResult(ctx.out, result, () => demoSummary({ ...result, dataDir: ctx.backend().dataDir, elapsed: clock(seconds) }));
+  } finally {
+    ctx.out.status = undefined;
+    unsubscribe();
+  }
 }
