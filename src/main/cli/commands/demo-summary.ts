@@ -32,6 +32,7 @@ function shortPhase(phase: string): string {
   if (/conditional GAN/i.test(phase)) return 'cGAN';
   if (/decoder/i.test(phase)) return 'decoder';
   if (/latent/i.test(phase)) return 'inversion';
+  if (/scoring the masked/i.test(phase)) return 'scoring masked';
   if (/scoring/i.test(phase)) return 'scoring';
   return phase;
 }
