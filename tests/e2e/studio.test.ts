@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Request } from 'playwright-core';
+import { SECTION_IDS } from '../../src/main/report/render/page.ts';
 import { launchBrowser, screenshotPath, startServe, type Served } from './browser.ts';
 
 describe('the studio views in Chromium', () => {
@@ -32,6 +33,7 @@ describe('the studio views in Chromium', () => {
     served = await startServe();
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: served.origin });
     page.on('pageerror', (e) => pageErrors.push(e.message));
     page.on('request', (r: Request) => {
       const m = /\/api\/(.+)$/.exec(new URL(r.url()).pathname);
@@ -42,6 +44,23 @@ describe('the studio views in Chromium', () => {
   afterAll(async () => {
     await closeBrowser?.();
     await served?.stop();
+  });
+
+  it('says in every view what to do next while there is nothing yet', async () => {
+    const next: [string, RegExp][] = [
+      ['Defence Lab', /Create or import a dataset first/],
+      ['Runs', /Create or import a dataset first[\s\S]*No training runs yet/],
+      ['Attacks', /Attacks need a finished run\. Train one in Runs/],
+      ['Compare', /No runs yet\. Train some in Runs/],
+      ['Export', /Export needs a finished run with a defence[\s\S]*No exports yet/],
+      ['Datasets', /No datasets yet\. Generate the embedded synthetic faces/],
+    ];
+    for (const [view, says] of next) {
+      await nav(view);
+      await expect.poll(() => page.locator('main').textContent(), { timeout: 10_000 }).toMatch(says);
+      expect(await page.locator('main').textContent(), view).not.toMatch(/Loading…/);
+      await snap(`empty-${view.toLowerCase().replace(/ /g, '-')}`);
+    }
   });
 
   it('creates a small synthetic dataset from the Datasets view', async () => {
@@ -147,6 +166,11 @@ describe('the studio views in Chromium', () => {
     expect(await result.textContent()).toMatch(/exports\/live-run-imagefolder[\s\S]*manifest\.json[\s\S]*\d+ \(imagefolder\)/);
     const row = page.getByRole('row', { name: /live-run/ });
     expect(await row.textContent()).toMatch(/faces · ppfr-fd · seed 1 · 36 channels kept/);
+    const folder = result.getByRole('textbox', { name: 'Export folder' });
+    expect(await folder.inputValue()).toMatch(/exports\/live-run-imagefolder$/);
+    await result.getByRole('button', { name: 'Copy' }).click();
+    await result.getByText('Copied.').waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(await folder.inputValue());
     await snap('view-export');
   });
 
@@ -205,6 +229,21 @@ describe('the studio views in Chromium', () => {
     await expect.poll(async () => (await synced.getByRole('img').first().getAttribute('alt')) ?? '').toMatch(/person-002/);
     await snap('view-compare');
   });
+
+  it('writes the audit report from Compare and opens it in a new tab through a one-time link', async () => {
+    const tab = page.context().waitForEvent('page', { timeout: 90_000 });
+    await page.getByRole('button', { name: 'Write and open the audit report' }).click();
+    const report = await tab;
+    await report.waitForLoadState('load');
+    expect(report.url()).toMatch(/\/reports\/view\?ticket=/);
+    for (const id of SECTION_IDS) expect(await report.locator(`section#${id} h2`).isVisible(), id).toBe(true);
+    await page.getByText('Audit report written and opened in a new tab.').waitFor();
+    await report.setViewportSize({ width: 1280, height: 800 });
+    await report.screenshot({ path: screenshotPath('view-compare-report-tab') });
+    await report.reload();
+    expect(await report.locator('body').textContent()).toMatch(/used already or has expired/);
+    await report.close();
+  }, 120_000);
 
   it('raised no page error in any view', () => {
     expect(pageErrors).toEqual([]);
