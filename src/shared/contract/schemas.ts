@@ -134,6 +134,13 @@ export const reportsCreate = z
       .max(4096)
       .refine((v) => /\.(html?|pdf)$/i.test(v), 'the report file must end in .html or .pdf')
       .optional(),
+    /** also print the same report to this `.pdf` file (one build for both; the demo writes HTML and PDF) */
+    pdf: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => /\.pdf$/i.test(v), 'the PDF file must end in .pdf')
+      .optional(),
   })
   .strict()
   .refine((v) => Number(v.runs !== undefined) + Number(v.dataset !== undefined) === 1, 'give either runs or a dataset (one of the two)');
