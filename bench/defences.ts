@@ -1,12 +1,13 @@
 /**
  * Every defence on ORL (112 grey, standard profile), seeds 1-3: `node bench/defences.ts [--home DIR]
- * [--seeds 1,2,3] [--only adaptive,none] [--out FILE.jsonl]`. Imports ORL once into its own data
- * folder, trains each (defence, seed) with `veil train --json` under /usr/bin/time (wall time and
- * peak RSS), appends one JSON line per run to the results file (a rerun skips what is there), and
- * prints the table: mean and spread (min-max) per defence. A benchmark, not a test.
+ * [--seeds 1,2,3] [--only adaptive,none,'freq-mixup k=3'] [--out FILE.jsonl] [--table]`. Imports ORL
+ * once into its own data folder, trains each (defence, seed) with `veil train --json` under
+ * /usr/bin/time (wall, user+sys CPU, peak RSS, load average around it), appends one JSON line per run
+ * (a rerun resumes a partial table), and prints the table: mean and min-max per defence. Not a test.
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -30,15 +31,15 @@ const seeds = values.seeds!.split(',').map(Number);
 const VARIANTS: { label: string; args: string[] }[] = [
   { label: 'none', args: ['--defense', 'none'] },
   { label: 'adaptive (budget 0.03)', args: ['--defense', 'adaptive', '--accuracy-budget', '0.03'] },
-  { label: 'ppfr-fd', args: ['--defense', 'ppfr-fd'] },
   { label: 'freq-mixup k=2', args: ['--defense', 'freq-mixup', '--k', '2'] },
+  { label: 'ppfr-fd', args: ['--defense', 'ppfr-fd'] },
+  { label: 'freq-mixup k=4', args: ['--defense', 'freq-mixup', '--k', '4'] },
   { label: 'mixup k=2', args: ['--defense', 'mixup'] },
   { label: 'instahide k=4', args: ['--defense', 'instahide'] },
-  { label: 'dp-sgd (sigma 1, C 1)', args: ['--defense', 'dp-sgd'] },
   { label: 'freq-mixup k=3', args: ['--defense', 'freq-mixup', '--k', '3'] },
-  { label: 'freq-mixup k=4', args: ['--defense', 'freq-mixup', '--k', '4'] },
   { label: 'freq-mixup k=5', args: ['--defense', 'freq-mixup', '--k', '5'] },
   { label: 'freq-mixup k=6', args: ['--defense', 'freq-mixup', '--k', '6'] },
+  { label: 'dp-sgd (sigma 1, C 1)', args: ['--defense', 'dp-sgd'] },
 ];
 
 interface Row {
@@ -50,17 +51,24 @@ interface Row {
   meanK: number | null;
   epsilon: number | null;
   seconds: number;
+  /** user + system CPU seconds of the veil process and its threads */
+  cpuSeconds?: number;
   peakRssMb: number;
+  /** 1-minute load average before and after the run (above ~2.5 on 2 cores: others were computing) */
+  load?: [number, number];
   runId: string;
 }
 
-function veilTimed(args: string[]): { json: Record<string, unknown>; seconds: number; peakRssMb: number } {
+function veilTimed(args: string[]): { json: Record<string, unknown>; seconds: number; cpuSeconds: number; peakRssMb: number; load: [number, number] } {
+  const load0 = loadavg()[0];
   const t = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', process.execPath, join(root, 'bin', 'veil.js'), '--data-dir', home, '--json', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M CPU_S=%U+%S', process.execPath, join(root, 'bin', 'veil.js'), '--data-dir', home, '--json', ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - t) / 1000;
   const rss = /PEAK_RSS_KB=(\d+)/.exec(r.stderr ?? '');
+  const cpu = /CPU_S=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
   if (r.status !== 0) throw new Error(`veil ${args.join(' ')} failed (${r.status}): ${r.stdout}\n${r.stderr}`);
-  return { json: JSON.parse(r.stdout), seconds, peakRssMb: rss ? Number(rss[1]) / 1024 : NaN };
+  const round = (x: number): number => Math.round(x * 100) / 100;
+  return { json: JSON.parse(r.stdout), seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, peakRssMb: rss ? Number(rss[1]) / 1024 : NaN, load: [round(load0), round(loadavg()[0])] };
 }
 
 function done(): Row[] {
@@ -74,13 +82,17 @@ function stats(xs: (number | null)[]): string {
   return v.length === 1 ? mean.toFixed(3) : `${mean.toFixed(3)} (${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)})`;
 }
 
+const max = (xs: (number | null | undefined)[]): number => Math.max(...xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)), Number.NaN);
+
+const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
+
 function printTable(rows: Row[]): void {
-  console.log('| defence | seeds | identification | verification | TAR@FAR 1e-2 | mean k | epsilon | time s (max) | peak RSS MB (max) |');
-  console.log('|---|---|---|---|---|---|---|---|---|');
+  console.log('| defence | seeds | identification | verification | TAR@FAR 1e-2 | mean k | epsilon | wall s (max) | CPU s (max) | peak RSS MB (max) | load (max) |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const v of VARIANTS) {
     const rs = rows.filter((r) => r.label === v.label);
     if (!rs.length) continue;
-    console.log(`| ${v.label} | ${rs.map((r) => r.seed).join(',')} | ${stats(rs.map((r) => r.identification))} | ${stats(rs.map((r) => r.verification))} | ${stats(rs.map((r) => r.tarAtFar1e2))} | ${stats(rs.map((r) => r.meanK))} | ${stats(rs.map((r) => r.epsilon))} | ${Math.max(...rs.map((r) => r.seconds)).toFixed(0)} | ${Math.max(...rs.map((r) => r.peakRssMb)).toFixed(0)} |`);
+    console.log(`| ${v.label} | ${rs.map((r) => r.seed).join(',')} | ${stats(rs.map((r) => r.identification))} | ${stats(rs.map((r) => r.verification))} | ${stats(rs.map((r) => r.tarAtFar1e2))} | ${stats(rs.map((r) => r.meanK))} | ${stats(rs.map((r) => r.epsilon))} | ${Math.max(...rs.map((r) => r.seconds)).toFixed(0)} | ${fmt(max(rs.map((r) => r.cpuSeconds)), 0)} | ${Math.max(...rs.map((r) => r.peakRssMb)).toFixed(0)} | ${fmt(max(rs.map((r) => r.load?.[0] ?? null)), 1)} -> ${fmt(max(rs.map((r) => r.load?.[1] ?? null)), 1)} |`);
   }
 }
 
@@ -97,14 +109,14 @@ if (!(listed.datasets ?? []).some((d) => d.name === 'orl')) {
 const only = values.only ? new Set(values.only.split(',')) : null;
 for (const seed of seeds) {
   for (const v of VARIANTS) {
-    if (only && !only.has(v.args[1])) continue;
+    if (only && !only.has(v.args[1]) && !only.has(v.label)) continue;
     if (done().some((r) => r.label === v.label && r.seed === seed)) continue;
-    const { json, seconds, peakRssMb } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--seed', String(seed), ...v.args]);
+    const { json, seconds, cpuSeconds, peakRssMb, load } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--seed', String(seed), ...v.args]);
     const acc = json.accuracy as { identification: number; verification: number; tarAtFar1e2: number | null };
     const policy = json.policy as { meanK: number } | null;
-    const row: Row = { label: v.label, seed, identification: acc.identification, verification: acc.verification, tarAtFar1e2: acc.tarAtFar1e2, meanK: policy?.meanK ?? (/k=(\d)/.exec(v.label) ? Number(/k=(\d)/.exec(v.label)![1]) : null), epsilon: (json.epsilon as number | null) ?? null, seconds, peakRssMb, runId: json.runId as string };
+    const row: Row = { label: v.label, seed, identification: acc.identification, verification: acc.verification, tarAtFar1e2: acc.tarAtFar1e2, meanK: policy?.meanK ?? (/k=(\d)/.exec(v.label) ? Number(/k=(\d)/.exec(v.label)![1]) : null), epsilon: (json.epsilon as number | null) ?? null, seconds, cpuSeconds, peakRssMb, load, runId: json.runId as string };
     appendFileSync(out, `${JSON.stringify(row)}\n`);
-    console.log(`${v.label} seed ${seed}: identification ${row.identification.toFixed(3)}, mean k ${row.meanK ?? '-'}, epsilon ${row.epsilon ?? '-'}, ${seconds.toFixed(0)} s, ${peakRssMb.toFixed(0)} MB`);
+    console.log(`${v.label} seed ${seed}: identification ${row.identification.toFixed(3)}, mean k ${row.meanK ?? '-'}, epsilon ${row.epsilon ?? '-'}, ${seconds.toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU, ${peakRssMb.toFixed(0)} MB, load ${load.join(' -> ')}`);
   }
 }
 printTable(done());

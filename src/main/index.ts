@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openBackend } from './ipc/backend.ts';
 import { attachIpcTransport, forwardEventsTo } from './ipc/electron-transport.ts';
+import { openWithSystem } from './app/open-path.ts';
 import { applySessionSecurity, isTrustedSender } from './app/security.ts';
 import { createStudioWindow, isOwnUrl, rendererUrl } from './app/window.ts';
 
@@ -16,7 +17,7 @@ app.setName('Veil Studio');
 app.enableSandbox();
 
 void app.whenReady().then(() => {
-  const backend = openBackend({ dataDir: process.env.VEIL_HOME ?? app.getPath('userData') });
+  const backend = openBackend({ dataDir: process.env.VEIL_HOME ?? app.getPath('userData'), opener: openWithSystem });
   applySessionSecurity();
   const base = rendererUrl(outDir);
   attachIpcTransport(backend.router, (event) => isTrustedSender(event, (url) => isOwnUrl(url, base)));

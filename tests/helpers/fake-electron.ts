@@ -24,6 +24,9 @@ export const recorded = {
   headersHook: null as Handler | null,
   permissionHandler: null as Handler | null,
   openedExternally: [] as string[],
+  openedPaths: [] as string[],
+  /** what the next shell.openPath answers ('' is success, as in Electron) */
+  openPathAnswer: '',
   ipcHandlers: new Map<string, Handler>(),
   exposed: new Map<string, unknown>(),
   rendererInvokes: [] as unknown[][],
@@ -56,7 +59,13 @@ export const session = {
   },
 };
 
-export const shell = { openExternal: (url: string) => void recorded.openedExternally.push(url) };
+export const shell = {
+  openExternal: (url: string) => void recorded.openedExternally.push(url),
+  openPath: (path: string) => {
+    recorded.openedPaths.push(path);
+    return Promise.resolve(recorded.openPathAnswer);
+  },
+};
 
 export const ipcMain = {
   handle: (channel: string, h: Handler) => void recorded.ipcHandlers.set(channel, h),

@@ -15,6 +15,7 @@ import { attackHandlers } from './handlers/attacks.ts';
 import { attackSampleHandlers } from './handlers/attack-samples.ts';
 import { datasetHandlers } from './handlers/datasets.ts';
 import { exportHandlers } from './handlers/exports.ts';
+import { fileHandlers, type Opener } from './handlers/files.ts';
 import { labHandlers } from './handlers/lab.ts';
 import { reportHandlers } from './handlers/reports.ts';
 import { runHandlers } from './handlers/runs.ts';
@@ -30,10 +31,12 @@ export interface Backend {
   router: Router;
   /** prints a report page to PDF (headless Chromium by default; the Electron shell may pass printToPDF) */
   printPdf: PdfPrinter;
+  /** shows a checked report or export folder (`files.open`): set by the Electron shell or `veil serve`; null: the path is shown */
+  opener: Opener | null;
   close(): void;
 }
 
-export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?: PdfPrinter }): Backend {
+export function openBackend({ dataDir, printPdf, opener }: { dataDir: string; printPdf?: PdfPrinter; opener?: Opener }): Backend {
   mkdirSync(dataDir, { recursive: true });
   const store = openStore(join(dataDir, 'veil.sqlite'));
   store.runs.markInterrupted();
@@ -49,6 +52,7 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
     lab,
     router: null as unknown as Router,
     printPdf: printPdf ?? chromiumPrinter(),
+    opener: opener ?? null,
     close: () => {
       lab.close();
       store.close();
@@ -63,6 +67,7 @@ export function openBackend({ dataDir, printPdf }: { dataDir: string; printPdf?:
     ...reportHandlers(backend),
     ...labHandlers(backend),
     ...attackSampleHandlers(backend),
+    ...fileHandlers(backend),
   });
   return backend;
 }

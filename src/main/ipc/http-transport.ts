@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { AppError, fail, toErrorInfo, type ErrorCode, type ErrorInfo, type Result } from '../../shared/contract/errors.ts';
 import type { EventBus } from '../jobs/event-bus.ts';
+import { REPORT_VIEW_PATH, serveReportView, type ReportTickets } from './report-view.ts';
 import type { Router } from './router.ts';
 
 /** Largest accepted request body. Requests are small JSON documents; images never travel up. */
@@ -72,6 +73,8 @@ export interface HttpBridgeOptions {
   port?: number;
   /** fixed token for tests; a fresh random one otherwise */
   token?: string;
+  /** one-time report links minted by `files.open` (see report-view.ts); absent: no report tabs */
+  reportTickets?: ReportTickets;
 }
 
 export interface HttpBridge {
@@ -144,6 +147,7 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
       return sendError(res, { code: 'FORBIDDEN_HOST', message: 'This server only answers requests addressed to its loopback address.' });
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname === REPORT_VIEW_PATH && opts.reportTickets) return serveReportView(req, url, opts.router, opts.reportTickets, res);
     if (!url.pathname.startsWith('/api/')) return serveStatic(url.pathname, req, res);
     const origin = req.headers.origin;
     if (origin !== undefined && !hostAllowed(origin.replace(/^http:\/\//, ''))) {

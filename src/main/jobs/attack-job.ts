@@ -115,7 +115,7 @@ async function execute(deps: AttackJobDeps, id: string, req: StartRequest, ctx: 
       onMessage: (msg, finish) => {
         if (msg.type === 'attack-started') deps.store.attacks.started(id, msg.backend, msg.versions);
         else if (msg.type === 'attack-progress') {
-          if (msg.phase !== phase) (phase = msg.phase), changed();
+          if (msg.phase !== phase) (phase = msg.phase), ctx.setPhase(phase), changed();
           ctx.progress(msg.done, msg.total);
         } else if (msg.type === 'attack-done') finish({ output: msg.output, seconds: msg.seconds });
       },

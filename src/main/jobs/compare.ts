@@ -6,6 +6,8 @@
  */
 import type { AttackKind, CompareResponse, CompareRow, ScoreCls } from '../../shared/domain/attack.ts';
 import type { RunAccuracy, RunSummary } from '../../shared/domain/run.ts';
+import { seedGroupKey } from '../../shared/domain/seed-group.ts';
+import type { RunRecord } from '../store/repos/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 
 /** The newest finished `none` run of the same dataset and seed (the run itself when undefended). */
@@ -45,7 +47,7 @@ export function scorePp(s: { s1: number | null; s2: number | null; s3: number | 
   return { value: 0.4 * a + 0.6 * b, partial };
 }
 
-function row(store: Store, run: RunSummary): CompareRow {
+function row(store: Store, run: RunRecord): CompareRow {
   const ref = noneReference(store, run);
   const attacks: CompareRow['attacks'] = {};
   for (const kind of ['reconstruction', 'whitebox', 'blackbox'] as AttackKind[]) {
@@ -73,6 +75,7 @@ function row(store: Store, run: RunSummary): CompareRow {
     ...s,
     attacks,
     referenceRunId: ref?.id ?? null,
+    seedGroup: seedGroupKey(run.datasetId, run.config, run.seed),
   };
 }
 

@@ -138,8 +138,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
     await stage.commit().catch((err: unknown) => {
       throw cannotWrite(out, err);
     });
+    const exportId = `ex_${randomBytes(5).toString('hex')}`;
     deps.store.runs.addExport({
-      id: `ex_${randomBytes(5).toString('hex')}`,
+      id: exportId,
       runId: run.id,
       datasetId: dataset.id,
       path: out,
@@ -148,7 +149,7 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
       manifestHash: createHash('sha256').update(text).digest('hex'),
       createdAt: manifest.createdAt,
     });
-    return { path: out, format: req.format, samples: manifest.counts.samples, manifest: join(out, 'manifest.json') };
+    return { exportId, path: out, format: req.format, samples: manifest.counts.samples, manifest: join(out, 'manifest.json') };
   } catch (err) {
     await stage.discard();
     throw err;

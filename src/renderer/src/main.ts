@@ -4,9 +4,9 @@
 import './lib/locale-guard.ts';
 import { mount } from 'svelte';
 import App from './App.svelte';
-import { createApi } from './api/client.ts';
+import { createApi, isDesktop } from './api/client.ts';
 import { createStudio } from './state/studio.ts';
 import './styles.css';
 
 const api = createApi();
-mount(App, { target: document.getElementById('app')!, props: { studio: api ? createStudio(api) : null } });
+mount(App, { target: document.getElementById('app')!, props: { studio: api ? createStudio(api, isDesktop()) : null } });

@@ -58,6 +58,8 @@ export interface ListRunsResponse {
 }
 
 export interface ExportResponse {
+  /** the export's id (`exports.list`, `files.open`); absent where a caller reused an earlier export's folder */
+  exportId?: string;
   /** absolute path of the export folder */
   path: string;
   format: 'imagefolder' | 'tensor';
@@ -116,6 +118,8 @@ export interface ReportResponse {
   format: 'html' | 'pdf';
   /** ids of the runs the report covers (the undefended reference included) */
   runs: string[];
+  /** absolute path of the PDF printed from the same build, when the request asked for one (`pdf`) */
+  pdfPath?: string;
 }
 
 /** A written HTML report's page, for a browser tab (the studio in a browser cannot open files). */
@@ -124,6 +128,19 @@ export interface ReadReportResponse {
   path: string;
   /** the whole self-contained page */
   html: string;
+}
+
+/** How `files.open` showed the file or folder. */
+export interface OpenFileResponse {
+  /** absolute path of the recorded file or folder */
+  path: string;
+  /**
+   * `os`: opened with the system's default app (Electron); `tab`: `url` opens it in a browser tab
+   * (the HTTP bridge; HTML reports only); `none`: this transport cannot open it: show the path
+   */
+  opened: 'os' | 'tab' | 'none';
+  /** a same-origin, one-time URL (`/reports/view?ticket=...`, valid 60 s) when `opened` is `tab` */
+  url: string | null;
 }
 
 export interface ListReportsResponse {
@@ -153,6 +170,7 @@ export interface ApiMethods {
   'reports.create': { request: z.input<typeof s.reportsCreate>; response: ReportResponse };
   'reports.list': { request: z.input<typeof s.empty>; response: ListReportsResponse };
   'reports.read': { request: z.input<typeof s.reportRef>; response: ReadReportResponse };
+  'files.open': { request: z.input<typeof s.filesOpen>; response: OpenFileResponse };
   'attacks.start': { request: z.input<typeof s.attacksStart>; response: AttackResult };
   'attacks.resume': { request: z.input<typeof s.attackRef>; response: AttackResult };
   'attacks.list': { request: z.input<typeof s.attacksList>; response: ListAttacksResponse };
@@ -189,6 +207,7 @@ export const requestSchemas = {
   'reports.create': s.reportsCreate,
   'reports.list': s.empty,
   'reports.read': s.reportRef,
+  'files.open': s.filesOpen,
   'attacks.start': s.attacksStart,
   'attacks.resume': s.attackRef,
   'attacks.list': s.attacksList,

@@ -108,6 +108,17 @@ export const runsTrain = z
     path: ['targetEpsilon'],
   });
 
+/** `files.open`: a report or an export folder the studio recorded, by id (never a path from the page). */
+export const filesOpen = z
+  .object({
+    kind: z.enum(['report', 'export']),
+    id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a report or export id, e.g. rep_0123abcd'),
+  })
+  .strict();
+
+/** `GET /reports/view?ticket=...` on the HTTP bridge: a one-time ticket minted by `files.open`. */
+export const reportViewQuery = z.object({ ticket: z.string().regex(/^[A-Za-z0-9_-]{32}$/, 'a report ticket from files.open') }).strict();
+
 export const reportRef = z.object({ reportId: z.string().trim().min(1, 'a report id is required').max(64) }).strict();
 
 export const reportsCreate = z
@@ -122,6 +133,13 @@ export const reportsCreate = z
       .min(1)
       .max(4096)
       .refine((v) => /\.(html?|pdf)$/i.test(v), 'the report file must end in .html or .pdf')
+      .optional(),
+    /** also print the same report to this `.pdf` file (one build for both; the demo writes HTML and PDF) */
+    pdf: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => /\.pdf$/i.test(v), 'the PDF file must end in .pdf')
       .optional(),
   })
   .strict()

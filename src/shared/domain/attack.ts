@@ -154,6 +154,8 @@ export interface CompareRow {
   attacks: Partial<Record<AttackKind, Pick<JudgeScores, 'acc1' | 'acc5' | 'knnDist' | 'psnr' | 'ssim'> & { attackId: string; judge: JudgeKind }>>;
   /** the `none` run this row is compared with (Score_cls and attack references); null when none */
   referenceRunId: string | null;
+  /** equal for runs whose frozen configs differ only in the seed (seed-group.ts): one group on the scatter */
+  seedGroup?: string;
 }
 
 export interface CompareResponse {

@@ -4,6 +4,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { recorded, type FakeWebContents } from '../../helpers/fake-electron.ts';
 import { applySessionSecurity, isTrustedSender } from '../../../src/main/app/security.ts';
 import { createStudioWindow, isOwnUrl } from '../../../src/main/app/window.ts';
+import { openWithSystem } from '../../../src/main/app/open-path.ts';
+import { AppError } from '../../../src/shared/contract/errors.ts';
 import { attachIpcTransport, INVOKE_CHANNEL } from '../../../src/main/ipc/electron-transport.ts';
 import { CONTENT_SECURITY_POLICY } from '../../../src/main/ipc/http-transport.ts';
 import type { Router } from '../../../src/main/ipc/router.ts';
@@ -103,6 +105,28 @@ describe('the IPC sender check', () => {
     expect(invoke).not.toHaveBeenCalled();
     expect(await handler(from({ url: PAGE, parent: null }), 'datasets.list', {})).toEqual({ ok: true, value: 'reached' });
     expect(invoke).toHaveBeenCalledWith('datasets.list', {});
+    detach();
+  });
+});
+
+describe('opening what the studio wrote (files.open in Electron)', () => {
+  it('opens the checked path with the system\'s app', async () => {
+    expect(await openWithSystem({ kind: 'report', id: 'rep_a', path: '/data/reports/a.html' })).toEqual({ opened: 'os', url: null });
+    expect(recorded.openedPaths).toEqual(['/data/reports/a.html']);
+  });
+
+  it('turns the system\'s refusal into an IO error that says what to do', async () => {
+    recorded.openPathAnswer = 'No application knows this file type';
+    await expect(openWithSystem({ kind: 'export', id: 'ex_a', path: '/data/exports/x' })).rejects.toThrow(AppError);
+    await expect(openWithSystem({ kind: 'export', id: 'ex_a', path: '/data/exports/x' })).rejects.toThrow(/Open it yourself/);
+    recorded.openPathAnswer = '';
+  });
+
+  it('is reached over the one invoke channel as the contract method files.open, validated by the router', async () => {
+    const invoke = vi.fn(async () => ({ ok: true, value: 'opened' }));
+    const detach = attachIpcTransport({ invoke } as unknown as Router, () => true);
+    await recorded.ipcHandlers.get(INVOKE_CHANNEL)!({ senderFrame: { url: PAGE, parent: null } }, 'files.open', { kind: 'report', id: 'rep_a' });
+    expect(invoke).toHaveBeenCalledWith('files.open', { kind: 'report', id: 'rep_a' });
     detach();
   });
 });

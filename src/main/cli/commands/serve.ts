@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { startHttpBridge } from '../../ipc/http-transport.ts';
+import { ReportTickets, tabOpener } from '../../ipc/report-view.ts';
 import { intFlag } from '../args.ts';
 import type { CliContext } from '../context.ts';
 
@@ -17,8 +18,11 @@ export async function serveCommand(ctx: CliContext): Promise<void> {
   if (!existsSync(`${rendererDir}/index.html`)) {
     ctx.out.stderr.write(`veil: the studio UI is not built (${rendererDir}); the API is served, the page is not. Run \`npm run build\` first.\n`);
   }
+  const reportTickets = new ReportTickets();
+  backend.opener = tabOpener(reportTickets);
   const bridge = await startHttpBridge({
     router: backend.router,
+    reportTickets,
     bus: backend.bus,
     rendererDir,
     host: typeof ctx.args.flags.host === 'string' ? ctx.args.flags.host : '127.0.0.1',

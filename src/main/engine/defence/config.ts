@@ -28,12 +28,17 @@ export interface AdaptiveConfig {
   /** policy Adam learning rate [ours: 1e-2] */
   policyLr: number;
   hidden: number;
-  /** dual ascent step eta [ours: 2 per unit of accuracy] */
+  /** dual ascent step eta [ours: 1 per unit of accuracy; 2 before smoothing, which let mu outrun noisy dips] */
   dualLr: number;
   /** fraction of each identity's training images held back as the validation slice [ours: 1/7] */
   validationFraction: number;
-  /** acc_ref [ours]: the best validation accuracy seen so far (warm-up included) */
-  accRef: 'best-validation';
+  /**
+   * acc_ref [ours]: the best validation accuracy seen so far (warm-up included), raw
+   * ('best-validation', runs before smoothing existed) or of its moving average
+   */
+  accRef: 'best-validation' | 'best-smoothed-validation';
+  /** s of acc_val's moving average a <- s a + (1 - s) acc [ours: 0.5]; absent = 0 (no smoothing) */
+  valSmoothing?: number;
 }
 
 export interface DpConfig {
@@ -60,6 +65,13 @@ export interface DefenceConfig {
   dp: DpConfig | null;
   /** DESIGN 5.1 step 3 (energy) or 3b (the masking network) */
   channelSelection: 'energy' | 'learned';
+  /**
+   * Batch-norm statistics at test time [ours]: 'clean-train' (MixUp defences) re-estimates them on
+   * the front-end-masked, unmixed training images for every evaluation and once after training,
+   * because the running ones describe mixed samples and test time never mixes; 'training' (absent
+   * in runs before it existed) keeps the running statistics. No weight is trained on unmixed images.
+   */
+  batchNormStats?: 'training' | 'clean-train';
 }
 
 /** What runs from before the defences existed (checkpoint format 1 without `defence`) used. */
@@ -103,8 +115,9 @@ export function adaptiveFor(defense: Defense, budget: number | undefined): Adapt
     baselineMomentum: 0.9,
     policyLr: 1e-2,
     hidden: 32,
-    dualLr: 2,
+    dualLr: 1,
     validationFraction: 1 / 7,
-    accRef: 'best-validation',
+    accRef: 'best-smoothed-validation',
+    valSmoothing: 0.5,
   };
 }

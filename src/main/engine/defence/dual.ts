@@ -9,6 +9,27 @@ export function dualUpdate(o: { mu: number; eta: number; accRef: number; budget:
   return Math.max(0, o.mu + o.eta * (o.accRef - o.budget - o.accVal));
 }
 
+export interface DualState {
+  mu: number;
+  /** moving average of the validation accuracy (null before the first epoch) */
+  smoothed: number | null;
+  /** acc_ref: the best moving average so far */
+  best: number;
+}
+
+/**
+ * One epoch of the dual game [ours: the smoothing]: acc_val is the moving average
+ * `a <- s a + (1 - s) acc` of the slice's accuracy and acc_ref its best value so far, so one image
+ * of a 30-image slice (0.033, more than a 0.03 budget) cannot move mu on its own; s = 0 is the
+ * unsmoothed rule (acc_ref = the best raw accuracy). mu moves only when `active` (after warm-up).
+ */
+export function dualEpoch(st: DualState, o: { accVal: number; smoothing: number; eta: number; budget: number; active: boolean }): DualState {
+  const smoothed = st.smoothed === null ? o.accVal : o.smoothing * st.smoothed + (1 - o.smoothing) * o.accVal;
+  const best = Math.max(st.best, smoothed);
+  const mu = o.active ? dualUpdate({ mu: st.mu, eta: o.eta, accRef: best, budget: o.budget, accVal: smoothed }) : st.mu;
+  return { mu, smoothed, best };
+}
+
 /**
  * The validation slice [ours]: every `1/fraction`-th training image of each identity that has at
  * least 3 (so each keeps 2 or more to train on), chosen by position in a seeded order so the slice

@@ -16,8 +16,9 @@ import { batchTensor, type TrainData } from '../train/data.ts';
 import type { FaceModel } from '../train/face-model.ts';
 import type { LoadedPart, PartState } from '../train/checkpoint.ts';
 import type { StepExtras } from '../train/step.ts';
+import { hasRunningBatchNorm, recalibrateBatchNorm, withRecalibratedBatchNorm } from './bn-recalibrate.ts';
 import { dpEpsilon } from './dp/accountant.ts';
-import { dualUpdate } from './dual.ts';
+import { dualEpoch } from './dual.ts';
 import { drawRecipes, K_CHOICES, type MixRecipe } from './mixing.ts';
 import { meanEntropy, policyParams, policyProbs, sampleActions } from './policy.ts';
 import { reinforceStep } from './reinforce.ts';
@@ -27,7 +28,10 @@ import { anchorEnergies, policyStates } from './state.ts';
 export interface DefenceSnapshot {
   mu: number;
   baseline: number | null;
+  /** acc_ref: the best (smoothed) validation accuracy so far */
   bestVal: number;
+  /** the validation accuracy's moving average (absent in checkpoints before it existed) */
+  valSmoothed?: number | null;
   policyUpdates: number;
   /** FR confidence exp(-loss) per cache row, from the last time it was seen */
   confidence: Record<number, number>;
@@ -189,15 +193,40 @@ export class DefenceRuntime {
     // The epoch's leftover transitions update the policy too [ours], so no epoch's rewards are lost.
     if (adaptive && this.s.pending.steps > 0) this.updatePolicy();
     if (adaptive) {
-      const accVal = await identificationAccuracy(this.model, { ...this.data, heldout: this.validation });
-      if (epoch >= adaptive.warmupEpochs) this.s.mu = dualUpdate({ mu: this.s.mu, eta: adaptive.dualLr, accRef: Math.max(this.s.bestVal, accVal), budget: adaptive.accuracyBudget, accVal });
-      this.s.bestVal = Math.max(this.s.bestVal, accVal);
-      Object.assign(out, { valAccuracy: accVal, mu: this.s.mu, reward: e.rewardCount ? e.rewardSum / e.rewardCount : 0, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
+      const accVal = await this.accuracy(this.validation);
+      const dual = dualEpoch({ mu: this.s.mu, smoothed: this.s.valSmoothed ?? null, best: this.s.bestVal }, { accVal, smoothing: adaptive.valSmoothing ?? 0, eta: adaptive.dualLr, budget: adaptive.accuracyBudget, active: epoch >= adaptive.warmupEpochs });
+      [this.s.mu, this.s.valSmoothed, this.s.bestVal] = [dual.mu, dual.smoothed, dual.best];
+      Object.assign(out, { valAccuracy: accVal, valSmoothed: dual.smoothed!, accRef: dual.best, mu: this.s.mu, reward: e.rewardCount ? e.rewardSum / e.rewardCount : 0, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
     }
     const dp = cfg.defence.dp;
     if (dp) out.epsilon = dpEpsilon({ q: dp.samplingRate, sigma: dp.noiseMultiplier, steps: globalStep, delta: dp.delta });
     this.s.epoch = emptyEpoch();
     return out;
+  }
+
+  /** Identification accuracy on `rows`; a MixUp defence's with batch-norm statistics of clean training images (config.defence.batchNormStats). */
+  async accuracy(rows: TrainData['heldout']): Promise<number> {
+    const run = (): Promise<number> => identificationAccuracy(this.model, { ...this.data, heldout: rows });
+    return this.cleanStats() ? withRecalibratedBatchNorm(this.model, this.data, this.cleanGroups(), run) : run();
+  }
+
+  /** After the last epoch: the clean statistics become the model's own (saved, exported, attacked). */
+  async finish(): Promise<void> {
+    if (this.cleanStats()) {
+      const { rows, batch } = this.cleanGroups();
+      await recalibrateBatchNorm(this.model, this.data, rows, batch);
+    }
+  }
+
+  private cleanStats(): boolean {
+    return this.model.config.defence.batchNormStats === 'clean-train' && hasRunningBatchNorm(this.model);
+  }
+
+  /** The FR training images in a seeded order, in groups of one gradient thread's share of a batch (ghost batch norm). */
+  private cleanGroups(): { rows: number[]; batch: number } {
+    const cfg = this.model.config;
+    const rows = new Rng(hashSeed(cfg.seed, 0xb17a)).shuffle(this.data.train.map((t) => t.row));
+    return { rows, batch: Math.max(2, Math.floor(cfg.batch / cfg.workers)) };
   }
 
   /** The run's result fields: the policy's last-epoch k histogram and mean k; DP-SGD's epsilon. */

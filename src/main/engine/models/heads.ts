@@ -16,6 +16,13 @@ export interface HeadConfig {
   scale: number;
   /** additive angular (ArcFace) or cosine (CosFace) margin m */
   margin: number;
+  /**
+   * How mixed labels enter the loss (absent = 'per-label', the form of runs before it existed):
+   * 'per-label' = DESIGN 5.2's sum_j lambda_j * CE(margin on label j only, label j);
+   * 'soft-target' [ours] = one softmax with the margin on every mixed label and the soft target
+   * q = sum_j lambda_j onehot(y_j): -sum_c q_c log softmax_c. Equal for a single label.
+   */
+  mixedLoss?: 'per-label' | 'soft-target';
 }
 
 export const HEAD_DEFAULTS: Record<HeadKind, HeadConfig> = {
@@ -44,7 +51,8 @@ export function headLogits(ctx: Ctx, head: HeadConfig, emb: tf.Tensor2D): tf.Ten
 }
 
 /**
- * Per-sample loss `[N]`: sum_j weights[:, j] * CE(logits with the margin on labels[:, j], labels[:, j]).
+ * Per-sample loss `[N]`: sum_j weights[:, j] * CE(logits with the margin on labels[:, j], labels[:, j]),
+ * or with `head.mixedLoss = 'soft-target'` one soft-target CE with the margin on every mixed label.
  * `labels` `[N, k]` int32 and `weights` `[N, k]` (one column of ones for plain training; the MixUp
  * partners and their lambdas otherwise). Each term is a stable log-softmax cross-entropy.
  */
@@ -65,15 +73,20 @@ export function headLossPerSample(ctx: Ctx, head: HeadConfig, emb: tf.Tensor2D, 
     target = phi.mul(keep).add(cos.sub(Math.sin(Math.PI - m) * m).mul(tf.sub(1, keep))) as tf.Tensor2D;
   }
   const columns = tf.unstack(labels, 1);
+  // wasm's clipByValue maps NaN into the clip range, so NaN weights would give a finite loss
+  // and slip past the trainer's NaN guard; sum(emb) * 0 is NaN exactly when the embedding is.
+  const poison = emb.sum().mul(0);
+  if (k > 1 && head.mixedLoss === 'soft-target') {
+    const q = tf.addN(columns.map((col, j) => tf.oneHot(col.toInt(), classes).toFloat().mul(weights.slice([0, j], [-1, 1])))) as tf.Tensor2D;
+    const logits = plain ?? (cos!.add(tf.step(q).mul(target!.sub(cos!))).mul(head.scale) as tf.Tensor2D);
+    return tf.neg(q.mul(tf.logSoftmax(logits)).sum(1)).add(poison) as tf.Tensor1D;
+  }
   const terms = columns.map((col, j) => {
     const onehot = tf.oneHot(col.toInt(), classes).toFloat() as tf.Tensor2D;
     const logits = plain ?? (cos!.add(onehot.mul(target!.sub(cos!))).mul(head.scale) as tf.Tensor2D);
     const ce = tf.neg(onehot.mul(tf.logSoftmax(logits)).sum(1));
     return ce.mul(weights.slice([0, j], [-1, 1]).reshape([-1]));
   });
-  // wasm's clipByValue maps NaN into the clip range, so NaN weights would give a finite loss
-  // and slip past the trainer's NaN guard; sum(emb) * 0 is NaN exactly when the embedding is.
-  const poison = emb.sum().mul(0);
   return (k === 1 ? terms[0] : tf.addN(terms)).add(poison) as tf.Tensor1D;
 }
 

@@ -92,6 +92,7 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
   const workers = o.defense === 'dp-sgd' ? 1 : (o.workers ?? 1);
   const trainCount = o.trainCount ?? o.input.classes * 7;
   const dp = dpFor(o.defense, d, { batch: preset.batch, epochs, trainCount });
+  const mixing = mixingFor(o.defense, d.k, workers);
   return Object.freeze({
     defense: o.defense,
     profile: o.profile,
@@ -119,10 +120,11 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
     evalEvery: 1,
     workers,
     defence: {
-      mixing: mixingFor(o.defense, d.k, workers),
+      mixing,
       adaptive: adaptiveFor(o.defense, d.accuracyBudget),
       dp,
       channelSelection: d.channelSelection ?? 'energy',
+      batchNormStats: mixing ? 'clean-train' : 'training',
     },
     backbone: null,
   }) as TrainConfig;

@@ -42,6 +42,10 @@ export interface TrainDefence {
   prepare(items: readonly Item[], epoch: number, step: number): Item[];
   extras(globalStep: number): StepExtras;
   endEpoch(epoch: number, globalStep: number): Promise<Record<string, number>>;
+  /** identification accuracy on `rows` as the defence evaluates it (e.g. with clean batch-norm statistics) */
+  accuracy?(rows: TrainData['heldout']): Promise<number>;
+  /** called once after the last epoch's steps, before its evaluation and checkpoint */
+  finish?(): Promise<void>;
 }
 
 export interface TrainHooks {
@@ -126,7 +130,10 @@ export async function train(
       });
       if (baseline < 0 && globalStep >= 2) baseline = tf.memory().numTensors;
     }
-    const accuracy = (epoch + 1) % cfg.evalEvery === 0 || epoch === cfg.epochs - 1 ? await identificationAccuracy(model, data) : Number.NaN;
+    const last = epoch === cfg.epochs - 1;
+    if (last) await hooks.defence?.finish?.();
+    const evaluate = (): Promise<number> => hooks.defence?.accuracy?.(data.heldout) ?? identificationAccuracy(model, data);
+    const accuracy = (epoch + 1) % cfg.evalEvery === 0 || last ? await evaluate() : Number.NaN;
     const seconds = (performance.now() - epochStart) / 1000;
     const defence = await hooks.defence?.endEpoch(epoch, globalStep);
     await hooks.onEpoch?.({

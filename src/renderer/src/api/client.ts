@@ -16,3 +16,8 @@ export function createApi(): VeilApi | null {
   const token = takeToken();
   return token ? new HttpApi(token) : null;
 }
+
+/** True in the Electron window (its preload put `window.api` there); false in a browser over `veil serve`. */
+export function isDesktop(): boolean {
+  return !!window.api;
+}

@@ -1,6 +1,16 @@
 /**
  * Every user-visible string of the studio in one place.
  */
+/** Readable names of the per-epoch series a run records (others show their recorded name). */
+const SERIES_NAMES: Record<string, string> = {
+  lr: 'Learning rate',
+  imagesPerSecond: 'Images per second',
+  seconds: 'Seconds',
+  epsilon: 'DP ε spent',
+  meanK: 'Mean k',
+  valLoss: 'Held-out loss',
+};
+
 export const t = {
   appName: 'Veil Studio',
   tagline: 'Face-recognition privacy lab',
@@ -15,6 +25,9 @@ export const t = {
   errorDetails: 'Details',
   noToken: 'This page needs the address printed by `veil serve` (it carries the access token). Open that URL.',
   loading: 'Loading…',
+  copy: 'Copy',
+  copied: 'Copied.',
+  copyByHand: 'Selected: press Ctrl+C to copy.',
   datasets: {
     title: 'Datasets',
     empty: 'No datasets yet. Generate the embedded synthetic faces below, or import a folder laid out as <root>/<identity>/<image>.',
@@ -74,6 +87,7 @@ export const t = {
   },
   runs: {
     title: 'Runs',
+    intro: 'Train a face-recognition model under a defence and watch its curves as it trains; every run keeps its frozen config, seed, backend and versions. Cancel, resume, tag and annotate runs here; attack them in Attacks.',
     trainTitle: 'Train a face model',
     needDataset: 'Create or import a dataset first (Datasets).',
     dataset: 'Dataset',
@@ -117,7 +131,7 @@ export const t = {
     accuracy: 'Held-out accuracy per epoch',
     policy: 'Adaptive policy per epoch',
     kHistogram: 'k histogram per epoch (samples mixed with each k)',
-    other: (name: string) => `${name} per epoch`,
+    other: (name: string) => `${SERIES_NAMES[name] ?? name} per epoch`,
     waiting: 'Waiting for the first step…',
     tags: 'Tags',
     addTag: 'Add a tag and press Enter',
@@ -130,8 +144,8 @@ export const t = {
     result: 'Result',
     identification: 'Identification',
     verification: 'Verification',
-    tar2: 'TAR @ FAR 1e-2',
-    tar3: 'TAR @ FAR 1e-3',
+    tar2: 'TAR @ FAR 0.01',
+    tar3: 'TAR @ FAR 0.001',
     checkpoint: (e: number | null) => (e === null ? 'no checkpoint' : `checkpoint after epoch ${e}`),
     error: 'Error',
     live: 'live',
@@ -152,6 +166,9 @@ export const t = {
     samplesKey: 'Samples',
     done: 'Export written',
     folder: 'Folder',
+    openFolder: 'Open folder',
+    opened: 'Opened in your file manager.',
+    folderPath: 'Export folder',
     manifest: 'Manifest',
     past: 'Exports',
     none: 'No exports yet.',
@@ -213,11 +230,20 @@ export const t = {
     scatterNote: (d: string) => `Runs of dataset “${d}” (pick another dataset above). Score_pp = 0.4·mean(S1, S2) + 0.6·mean(S3, S4), partial while an S is missing; Score_cls = identification accuracy over the undefended run’s.`,
     noPoints: 'No run of this dataset has both scores yet: attack the runs (Attacks) and train the undefended reference.',
     missingScores: (names: string) => `Not on the scatter yet (a score is missing): ${names}.`,
-    writeReport: 'Write the audit report',
+    writeReport: 'Write and open the audit report',
     writingReport: 'Writing the report…',
-    reportWritten: 'Audit report written (open it in a browser):',
-    legendFront: '- - - Pareto front',
-    legendPartial: '○ hollow: Score_pp partial',
+    openReport: 'Open the report',
+    reportPath: 'Report file',
+    reportSaid: {
+      pending: 'Audit report written; opening it…',
+      tab: 'Audit report written and opened in a new tab.',
+      os: 'Audit report written and opened in your default app.',
+      blocked: 'Audit report written, but the browser blocked the new tab: click “Open the report” (or allow pop-ups for this page).',
+      none: 'Audit report written. This window cannot open it: copy its path and open it in a browser.',
+    },
+    legendFront: 'Pareto front (over configurations)',
+    legendPartial: 'hollow: Score_pp partial',
+    legendSeeds: 'same config, several seeds: mean, min–max',
     panelsTitle: 'The same identity across runs',
     panelKind: 'Attack kind',
     prevIdentity: 'Previous identity',

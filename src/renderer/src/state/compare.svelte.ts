@@ -5,6 +5,7 @@
 import type { AttackSamplesResponse, VeilApi } from '../../../shared/contract/api.ts';
 import type { AttackKind, CompareResponse } from '../../../shared/domain/attack.ts';
 import type { RunDetail, RunSummary } from '../../../shared/domain/run.ts';
+import type { FileOpener, OpenedHow } from './opener.ts';
 import type { RunsState } from './runs.svelte.ts';
 
 export type SortKey = 'name' | 'defense' | 'identification' | 'verification' | 'createdAt' | 'seed';
@@ -25,16 +26,20 @@ export class CompareState {
   /** synced panels: one attack kind and one target identity across runs */
   panelKind = $state<AttackKind>('reconstruction');
   panelLabel = $state(0);
-  /** the audit report last written from Compare (path), or the reason it failed */
-  report = $state<{ path: string } | null>(null);
+  /** the audit report last written from Compare: its id, path and how it was opened */
+  report = $state<{ id: string; path: string; how: OpenedHow | null } | null>(null);
   reporting = $state(false);
+  /** why writing or opening the report failed, and what to do */
+  reportError = $state<string | null>(null);
   panels = $state<Record<string, AttackSamplesResponse['samples'][number] | null>>({});
   private readonly api: VeilApi;
   readonly runs: RunsState;
+  readonly opener: FileOpener;
 
-  constructor(api: VeilApi, runs: RunsState) {
+  constructor(api: VeilApi, runs: RunsState, opener: FileOpener) {
     this.api = api;
     this.runs = runs;
+    this.opener = opener;
     const again = (): void => void (this.scoresDataset && this.loadScores(this.scoresDataset));
     api.on('attacks.changed', again);
     api.on('runs.changed', again);
@@ -68,14 +73,26 @@ export class CompareState {
     if (kind === this.panelKind && label === this.panelLabel) this.panels = Object.fromEntries(entries);
   }
 
-  /** Writes the audit report (HTML) for the scatter's dataset (reports.create). */
+  /** Writes the audit report (HTML) for the scatter's dataset (reports.create), then opens it. */
   async writeReport(dataset: string): Promise<void> {
     this.reporting = true;
     this.report = null;
+    this.reportError = null;
     const r = await this.api.invoke('reports.create', { dataset });
     this.reporting = false;
-    if (r.ok) this.report = { path: r.value.path };
-    else this.error = r.error.message;
+    if (!r.ok) return void (this.reportError = r.error.message);
+    this.report = { id: r.value.reportId, path: r.value.path, how: null };
+    await this.openReport();
+  }
+
+  /** Opens the last written report: with the system's app (Electron) or in a new tab (browser). */
+  async openReport(): Promise<void> {
+    if (!this.report) return;
+    const id = this.report.id;
+    const o = await this.opener.open('report', id);
+    if (this.report?.id !== id) return;
+    if (o.ok) this.report = { ...this.report, how: o.how };
+    else this.reportError = o.message;
   }
 
   setPanel(change: { kind?: AttackKind; label?: number }): void {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/main/data/synth/random.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
-import { dualUpdate, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
+import { dualEpoch, dualUpdate, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { policyParams, policyProbs, sampleActions } from '../../../../src/main/engine/defence/policy.ts';
 import { advantages, reinforceStep } from '../../../../src/main/engine/defence/reinforce.ts';
 
@@ -49,6 +49,25 @@ describe('the strategy network and its updates', () => {
     expect(dualUpdate({ ...base, mu: 0.5, accVal: 0.8 })).toBeGreaterThan(0.5);
     expect(dualUpdate({ ...base, mu: 0.5, accVal: 0.9 })).toBeLessThan(0.5);
     expect(dualUpdate({ ...base, mu: 0.01, accVal: 1 })).toBe(0);
+  });
+
+  it('smoothing keeps a one-image dip of a 30-image slice (0.033 > budget 0.03) from raising mu', () => {
+    const o = { eta: 1, budget: 0.03, active: true };
+    let raw = { mu: 0.2, smoothed: null as number | null, best: 0 };
+    let smooth = { ...raw };
+    for (const accVal of [0.9, 0.9, 0.9 - 1 / 30]) {
+      raw = dualEpoch(raw, { ...o, accVal, smoothing: 0 });
+      smooth = dualEpoch(smooth, { ...o, accVal, smoothing: 0.5 });
+    }
+    expect(raw.mu).toBeGreaterThan(0.2 - 2 * 0.03);
+    expect(raw.mu - (0.2 - 2 * 0.03)).toBeCloseTo(1 / 30 - 0.03, 10);
+    expect(smooth.mu).toBeCloseTo(0.2 - 2 * 0.03 - (0.03 - 1 / 60), 10);
+    expect(smooth.best).toBeCloseTo(0.9, 10);
+  });
+
+  it('the dual epoch leaves mu alone in warm-up but still tracks acc_ref', () => {
+    const st = dualEpoch({ mu: 0, smoothed: null, best: 0 }, { accVal: 0.4, smoothing: 0.5, eta: 1, budget: 0.03, active: false });
+    expect(st).toEqual({ mu: 0, smoothed: 0.4, best: 0.4 });
   });
 
   it('holds back a validation slice of the training images of each identity', () => {
