@@ -22,19 +22,31 @@ interface DemoJson {
   report: string;
   pdf: string | null;
   pdfError: string | null;
+  seconds: number;
+  timings: { label: string; seconds: number; measured: boolean; phases: { phase: string; seconds: number }[] }[];
+}
+
+interface Rerun {
+  dataset: { id: string };
+  runs: { runId: string; reused: boolean }[];
+  attacks: { attackId: string; reused: boolean }[];
+  timings: { label: string; measured: boolean }[];
+  report: string;
 }
 
 describe('veil demo --quick and its report in Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'veil-demo-e2e-'));
   let demo: DemoJson;
+  let progress: string;
   let browser: Browser;
   let closeBrowser: () => Promise<void>;
   let page: Page;
   const outside: string[] = [];
 
   beforeAll(async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/veil.js'), 'demo', '--quick', '--json', '--data-dir', dataDir], { cwd: ROOT, maxBuffer: 16 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/veil.js'), 'demo', '--quick', '--json', '--data-dir', dataDir], { cwd: ROOT, maxBuffer: 16 << 20 });
     demo = JSON.parse(stdout) as DemoJson;
+    progress = stderr;
     ({ browser, close: closeBrowser } = await launchBrowser());
     page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     page.on('request', (r) => {
@@ -63,6 +75,50 @@ describe('veil demo --quick and its report in Chromium', () => {
     expect(outside).toEqual([]);
     await page.screenshot({ path: screenshotPath('report'), fullPage: true });
   });
+
+  it('fits the window: no table wider than the page (the picture grids are one table per picture kind)', async () => {
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(1100);
+    expect(await page.locator('section#reconstructions table.faces').count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('section#reconstructions table.faces th', { hasText: /^none$/ }).count()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('flags every attack that is too weak on the undefended model, in the attack tables and the verdicts', async () => {
+    const notes = await page.locator('section#attacks p.weak-attack').count();
+    const caveats = await page.locator('li.verdict p.caveat').allInnerTexts();
+    if (notes > 0) expect(caveats.some((c) => c.includes('too weak'))).toBe(true);
+    else expect(caveats.every((c) => !c.includes('Not counted'))).toBe(true);
+  });
+
+  it('shows progress with the whole demo\'s ETA throughout, in a pipe (regression: silent after the first attack phase)', () => {
+    const steps = progress.split('\n').filter((l) => /^demo \[\d+\/\d+\]/.test(l));
+    const jobLines = progress.split('\n').filter((l) => / \| demo \[\d+\/\d+\] .* left$/.test(l));
+    const stepsWithJobLines = new Set(jobLines.map((l) => / \| demo \[(\d+)\//.exec(l)![1]));
+    const worked = steps.filter((l) => / (training|attack on) /.test(l)).map((l) => /^demo \[(\d+)\//.exec(l)![1]);
+    expect(worked.length).toBeGreaterThan(4);
+    for (const step of worked) expect(stepsWithJobLines.has(step), `step ${step} printed no progress line`).toBe(true);
+    const attackPhases = new Set(jobLines.filter((l) => l.startsWith('Attack')).map((l) => l.split(':')[0]));
+    expect(attackPhases.size).toBeGreaterThan(demo.attacks.length);
+  });
+
+  it('times every step, and the attacks\' phases (GAN prior, judge, ...)', () => {
+    expect(demo.timings.length).toBeGreaterThan(demo.runs.length + demo.attacks.length);
+    expect(demo.timings.every((t) => t.seconds >= 0)).toBe(true);
+    const attacks = demo.timings.filter((t) => t.label.includes('attack on'));
+    expect(attacks.filter((t) => t.phases.length > 0).length).toBeGreaterThanOrEqual(attacks.length / 2);
+    // the first GAN attack trains the prior (a fresh data dir), the others load it
+    expect(attacks.flatMap((t) => t.phases.map((p) => p.phase)).some((p) => /GAN prior/.test(p))).toBe(true);
+  });
+
+  it('reuses the dataset, the runs and the attacks on a second run, and rewrites the report', async () => {
+    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'bin/veil.js'), 'demo', '--quick', '--json', '--data-dir', dataDir], { cwd: ROOT, maxBuffer: 16 << 20 });
+    const again = JSON.parse(stdout) as Rerun;
+    expect(again.dataset.id).toBe(demo.dataset.id);
+    expect(again.runs.map((r) => r.runId)).toEqual(demo.runs.map((r) => r.runId));
+    expect(again.runs.every((r) => r.reused)).toBe(true);
+    expect(again.attacks.every((a) => a.reused)).toBe(true);
+    expect(again.timings.filter((t) => / (training|attack on) /.test(` ${t.label} `)).every((t) => !t.measured)).toBe(true);
+    expect(again.report).toBe(demo.report);
+  }, 300_000);
 
   it('states one verdict per trained model', async () => {
     expect(await page.locator('li.verdict').count()).toBe(demo.runs.length);

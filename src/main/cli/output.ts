@@ -24,6 +24,8 @@ export interface Output {
   json: boolean;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** a line appended to every progress line (the demo's step and whole-demo ETA); none when unset */
+  status?: () => string | null;
 }
 
 export function printResult(out: Output, value: unknown, human: () => string): void {
@@ -57,23 +59,52 @@ function formatEta(seconds: number | null): string {
   return `ETA ${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
 }
 
-/** Renders job progress on stderr: a redrawn bar on a terminal, a line per quarter otherwise. */
-export function progressPrinter(out: Output): (job: JobInfo) => void {
-  const lastQuarter = new Map<string, number>();
+/** In a pipe or log, a job prints at least this often while it reports progress (ms). */
+export const HEARTBEAT_MS = 30_000;
+
+function jobText(job: JobInfo): string {
+  return job.phase ? `${job.label}, ${job.phase}` : job.label;
+}
+
+interface Printed {
+  quarter: number;
+  phase: string;
+  total: number;
+  done: number;
+  at: number;
+  finished: boolean;
+}
+
+/**
+ * Renders job progress on stderr: a redrawn bar on a terminal; in a pipe or log a line per quarter
+ * of each phase, at least one every HEARTBEAT_MS, and one when the job ends. `out.status` (the
+ * demo's whole-run ETA) is appended to every line. `now`: milliseconds (tests inject it).
+ */
+export function progressPrinter(out: Output, now: () => number = () => performance.now()): (job: JobInfo) => void {
+  const printed = new Map<string, Printed>();
   return (job) => {
     const frac = job.total > 0 ? job.done / job.total : 0;
     const finished = job.status !== 'running';
+    const status = out.status?.();
+    const tail = status ? ` | ${status}` : '';
     if (out.stderr.isTTY) {
       const width = 28;
       const filled = Math.round(frac * width);
       const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`;
-      out.stderr.write(`\r${bar} ${String(Math.round(frac * 100)).padStart(3)}% ${job.done}/${job.total} ${formatEta(job.etaSeconds)} ${job.label}\x1b[K`);
+      out.stderr.write(`\r${bar} ${String(Math.round(frac * 100)).padStart(3)}% ${job.done}/${job.total} ${formatEta(job.etaSeconds)} ${jobText(job)}${tail}\x1b[K`);
       if (finished) out.stderr.write('\n');
       return;
     }
-    const quarter = finished ? 4 : Math.floor(frac * 4);
-    if ((lastQuarter.get(job.id) ?? -1) >= quarter) return;
-    lastQuarter.set(job.id, quarter);
-    if (job.total > 0 || finished) out.stderr.write(`${job.label}: ${job.done}/${job.total} ${finished ? job.status : formatEta(job.etaSeconds)}\n`);
+    if (job.total === 0 && !finished) return;
+    const prev = printed.get(job.id);
+    const phase = job.phase ?? '';
+    const quarter = Math.floor(frac * 4);
+    const newPhase = !prev || prev.phase !== phase || prev.total !== job.total || job.done < prev.done;
+    // the end of a phase: the next phase's first line or the job's last line says it
+    if (!newPhase && !finished && job.done === job.total) return;
+    const due = newPhase || (finished ? !prev.finished : quarter > prev.quarter || now() - prev.at >= HEARTBEAT_MS);
+    if (!due) return;
+    printed.set(job.id, { quarter, phase, total: job.total, done: job.done, at: now(), finished });
+    out.stderr.write(`${jobText(job)}: ${job.done}/${job.total} ${finished ? job.status : formatEta(job.etaSeconds)}${tail}\n`);
   };
 }

@@ -12,6 +12,8 @@ export interface JobContext {
   signal: AbortSignal;
   /** Reports progress; events are throttled to about 10 a second. */
   progress(done: number, total: number): void;
+  /** Starts a named phase: progress and the ETA count afresh within it (pushed at once). */
+  setPhase(phase: string): void;
   /** Names what the job works on (e.g. its run id), pushed with the next progress event. */
   setSubject(subject: string): void;
   /** Throws CANCELLED when the job was cancelled; call between units of work. */
@@ -44,7 +46,7 @@ export class JobRunner {
     signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const info: JobInfo = { id: randomUUID(), kind, label, status: 'running', done: 0, total: 0, etaSeconds: null, subject: null, error: null };
     this.jobs.set(info.id, { info, controller });
-    const started = performance.now();
+    let started = performance.now();
     let lastEmit = 0;
     const emit = (): void => this.bus.emit('job.progress', { ...info });
     const ctx: JobContext = {
@@ -59,6 +61,11 @@ export class JobRunner {
           lastEmit = now;
           emit();
         }
+      },
+      setPhase: (phase) => {
+        Object.assign(info, { phase, done: 0, total: 0, etaSeconds: null });
+        started = performance.now();
+        emit();
       },
       setSubject: (subject) => {
         info.subject = subject;

@@ -30,6 +30,8 @@ export interface ReportDeps {
 export interface CreateReportRequest extends ReportSelection {
   /** where to write: `.html` or `.pdf`; default: `reports/<dataset>-<time>.html` in the data directory */
   out?: string;
+  /** also print the same build to this `.pdf` (printed before anything is written: a failure writes nothing) */
+  pdf?: string;
 }
 
 export function reportFormat(out: string): 'html' | 'pdf' {
@@ -60,16 +62,24 @@ function defaultOut(dataDir: string, data: ReportData): string {
 
 export async function createReport(deps: ReportDeps, req: CreateReportRequest, ctx: JobContext): Promise<ReportResponse> {
   if (req.out) reportFormat(req.out);
+  if (req.pdf && reportFormat(req.pdf) !== 'pdf') throw new AppError('VALIDATION', `The PDF file must end in .pdf (got "${req.pdf}").`);
   const { data, html } = await buildReport(deps, req, ctx);
   const path = resolve(req.out ?? defaultOut(deps.dataDir, data));
   const format = reportFormat(path);
-  const bytes = format === 'pdf' ? await deps.printPdf(html) : html;
+  const pdfPath = req.pdf ? resolve(req.pdf) : null;
+  const pdf = format === 'pdf' || pdfPath ? await deps.printPdf(html) : null;
   ctx.throwIfCancelled();
-  await writeFileAtomic(path, bytes);
-  const result: ReportResponse = { reportId: `rep_${randomBytes(5).toString('hex')}`, path, format, runs: data.defences.map((d) => d.runId) };
-  deps.store.reports.insert({ id: result.reportId, path, runs: result.runs, createdAt: data.createdAt });
+  const runs = data.defences.map((d) => d.runId);
+  const record = async (file: string, bytes: string | Uint8Array): Promise<string> => {
+    await writeFileAtomic(file, bytes);
+    const reportId = `rep_${randomBytes(5).toString('hex')}`;
+    deps.store.reports.insert({ id: reportId, path: file, runs, createdAt: data.createdAt });
+    return reportId;
+  };
+  const reportId = await record(path, format === 'pdf' ? pdf! : html);
+  if (pdfPath) await record(pdfPath, pdf!);
   ctx.progress(1, 1);
-  return result;
+  return { reportId, path, format, runs, ...(pdfPath ? { pdfPath } : {}) };
 }
 
 /** The page of a recorded HTML report (the studio in a browser opens it in a tab). */

@@ -13,6 +13,8 @@ export interface Verdict {
   headline: string;
   /** the one plain sentence */
   sentence: string;
+  /** what the sentence does not count and why, in plain words (attacks set aside as too weak); null when nothing was set aside */
+  caveat: string | null;
 }
 
 /** A defence "protects" when the attacker recognises at most this share of the people it recognised without it [ours]. */
@@ -67,6 +69,13 @@ function people(a: AttackResult, privateIdentities: number): string {
   return `${p.recognised} of ${p.of} people`;
 }
 
+/** Who the attacker of each kind is, in words: what they hold of the defended (or undefended) model. */
+function attacker(kind: string, defense: string): string {
+  if (kind === 'reconstruction') return defense === 'none' ? 'an attacker holding its training set (unmasked: the faces themselves)' : 'an attacker holding its masked training set';
+  if (kind === 'blackbox') return 'an attacker querying this model';
+  return 'an attacker holding this model';
+}
+
 const KIND_WORDS: Record<string, string> = { whitebox: 'white-box model inversion', blackbox: 'black-box model inversion', reconstruction: 'reconstruction from the masked training set' };
 
 export function attackName(kind: string): string {
@@ -98,11 +107,15 @@ function overBudget(entry: DefenceEntry, reference: DefenceEntry | null, budget:
 
 function referenceVerdict(entry: DefenceEntry, privateIdentities: number): Verdict {
   const top = strongestAttack(entry.attacks, privateIdentities);
-  if (!top) return { level: 'reference', headline: 'Reference', sentence: `Undefended reference with ${entry.accuracy ? pct(entry.accuracy.identification) : 'unmeasured'} identification accuracy; no attack has been run on it, so the leak the defences are measured against is not known.` };
+  if (!top) return { level: 'reference', headline: 'Reference', sentence: `Undefended reference with ${entry.accuracy ? pct(entry.accuracy.identification) : 'unmeasured'} identification accuracy; no attack has been run on it, so the leak the defences are measured against is not known.`, caveat: null };
   return {
     level: 'reference',
     headline: 'Reference',
-    sentence: `Without a defence, an attacker holding this model recognised ${people(top, privateIdentities)} (${attackName(top.kind)}); this is the leak every defence is measured against.`,
+    sentence:
+      top.kind === 'reconstruction'
+        ? `Without a defence, a leaked copy of the training set is the faces themselves: the judge recognised ${people(top, privateIdentities)} in it; this is the leak every defence is measured against.`
+        : `Without a defence, ${attacker(top.kind, 'none')} recognised ${people(top, privateIdentities)} (${attackName(top.kind)}); this is the leak every defence is measured against.`,
+    caveat: weakNote(entry.attacks.filter((a) => a.acc1 !== null && isWeak(a, privateIdentities)), privateIdentities, 'on this model'),
   };
 }
 
@@ -120,10 +133,29 @@ function pairs(entry: DefenceEntry, reference: DefenceEntry | null, privateIdent
   return measured(entry.attacks).flatMap((own) => {
     const ref = measured(reference.attacks).find((a) => a.kind === own.kind);
     if (!ref) return [];
-    const r = share(ref, privateIdentities);
-    const chance = 1 / Math.max(1, ref.targets ?? privateIdentities);
-    return [{ own, ref, d: share(own, privateIdentities), r, weak: r <= WEAK_ATTACK_CHANCE_MULTIPLE * chance }];
+    return [{ own, ref, d: share(own, privateIdentities), r: share(ref, privateIdentities), weak: isWeak(ref, privateIdentities) }];
   });
+}
+
+/** An attack on the undefended model that recognises at most WEAK_ATTACK_CHANCE_MULTIPLE times chance shows nothing about a defence. */
+export function isWeak(ref: AttackResult, privateIdentities: number): boolean {
+  return share(ref, privateIdentities) <= WEAK_ATTACK_CHANCE_MULTIPLE / Math.max(1, ref.targets ?? privateIdentities);
+}
+
+/** "Not counted, too weak ...: white-box model inversion (1 of 12 people), ..."; null when none. */
+function weakNote(weak: readonly AttackResult[], privateIdentities: number, where: string): string | null {
+  if (weak.length === 0) return null;
+  const list = weak.map((a) => `${attackName(a.kind)} (${people(a, privateIdentities)})`).join(', ');
+  return `Not counted, too weak ${where} to show anything (at most ${WEAK_ATTACK_CHANCE_MULTIPLE} times chance): ${list}.`;
+}
+
+/** What the verdict set aside, and, when every attack on the model itself was weak, that the verdict covers the masked training set only. */
+function caveatOf(ps: readonly Pair[], decisiveKind: string | null, privateIdentities: number): string | null {
+  const note = weakNote(ps.filter((p) => p.weak).map((p) => p.ref), privateIdentities, 'on the undefended model');
+  const modelAttacks = ps.filter((p) => p.own.kind !== 'reconstruction');
+  const modelUntested = decisiveKind === 'reconstruction' && modelAttacks.every((p) => p.weak);
+  const scope = modelUntested ? ' So this verdict is about a leaked masked training set only: no attack strong enough tested the trained model itself.' : '';
+  return note ? note + scope : scope.trim() || null;
 }
 
 /** The conclusive pair where the defence fares worst (highest d / r; ties: higher d, then kind). */
@@ -138,21 +170,21 @@ export function verdict({ entry, reference, privateIdentities, budgetPoints = DE
   const accuracy = clause ?? 'its accuracy was not measured';
   const trained = clause ? `it was trained ${clause}` : accuracy;
   const top = strongestAttack(entry.attacks, privateIdentities);
-  if (!top) return { level: 'not-assessed', headline: 'Not assessed', sentence: `Not assessed: no attack has been run against this model, so how much it protects is unknown (${trained}).` };
-  const said = (a: AttackResult): string => `an attacker holding this model recognised ${people(a, privateIdentities)} (${attackName(a.kind)})`;
+  if (!top) return { level: 'not-assessed', headline: 'Not assessed', sentence: `Not assessed: no attack has been run against this model, so how much it protects is unknown (${trained}).`, caveat: null };
+  const said = (a: AttackResult): string => `${attacker(a.kind, entry.defense)} recognised ${people(a, privateIdentities)} (${attackName(a.kind)})`;
   const ps = pairs(entry, reference, privateIdentities);
   if (ps.length === 0) {
     const why = reference ? 'the undefended model was not attacked this way' : 'there is no undefended model to compare with';
-    return { level: 'no-reference', headline: 'No reference', sentence: `${capitalise(said(top))}, but ${why}, so the reduction cannot be stated; ${trained}.` };
+    return { level: 'no-reference', headline: 'No reference', sentence: `${capitalise(said(top))}, but ${why}, so the reduction cannot be stated; ${trained}.`, caveat: null };
   }
   const p = decisive(ps);
   if (!p) {
     const strongest = [...ps].sort((a, b) => b.r - a.r)[0];
-    return { level: 'inconclusive', headline: 'Inconclusive', sentence: `Inconclusive: ${said(strongest.own)}, against ${people(strongest.ref, privateIdentities)} without the defence; no attack is strong enough on the undefended model to show whether the defence helps (${trained}).` };
+    return { level: 'inconclusive', headline: 'Inconclusive', sentence: `Inconclusive: ${said(strongest.own)}, against ${people(strongest.ref, privateIdentities)} without the defence; no attack is strong enough on the undefended model to show whether the defence helps (${trained}).`, caveat: caveatOf(ps, null, privateIdentities) };
   }
   const [level, headline]: [VerdictLevel, string] = p.d <= PROTECT_RATIO * p.r ? ['protects', 'Protects'] : p.d < p.r ? ['partial', 'Partly protects'] : ['no-protection', 'Does not protect'];
   const costly = overBudget(entry, reference, budgetPoints) && level !== 'no-protection';
-  return { level, headline: costly ? `${headline}, at a high accuracy cost` : headline, sentence: `${capitalise(said(p.own))}, against ${people(p.ref, privateIdentities)} without the defence, ${accuracy}.` };
+  return { level, headline: costly ? `${headline}, at a high accuracy cost` : headline, sentence: `${capitalise(said(p.own))}, against ${people(p.ref, privateIdentities)} without the defence, ${accuracy}.`, caveat: caveatOf(ps, p.own.kind, privateIdentities) };
 }
 
 function capitalise(s: string): string {

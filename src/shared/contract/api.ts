@@ -118,6 +118,8 @@ export interface ReportResponse {
   format: 'html' | 'pdf';
   /** ids of the runs the report covers (the undefended reference included) */
   runs: string[];
+  /** absolute path of the PDF printed from the same build, when the request asked for one (`pdf`) */
+  pdfPath?: string;
 }
 
 /** A written HTML report's page, for a browser tab (the studio in a browser cannot open files). */

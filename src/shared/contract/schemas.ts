@@ -3,7 +3,7 @@
  * a request here, once, before the handler runs; handlers trust their input.
  */
 import { z } from 'zod';
-import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES } from '../domain/attack.ts';
+import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS } from '../domain/attack.ts';
 import { BACKENDS, DEFENSES } from '../domain/run.ts';
 
 const name = z
@@ -134,6 +134,13 @@ export const reportsCreate = z
       .max(4096)
       .refine((v) => /\.(html?|pdf)$/i.test(v), 'the report file must end in .html or .pdf')
       .optional(),
+    /** also print the same report to this `.pdf` file (one build for both; the demo writes HTML and PDF) */
+    pdf: z
+      .string()
+      .min(1)
+      .max(4096)
+      .refine((v) => /\.pdf$/i.test(v), 'the PDF file must end in .pdf')
+      .optional(),
   })
   .strict()
   .refine((v) => Number(v.runs !== undefined) + Number(v.dataset !== undefined) === 1, 'give either runs or a dataset (one of the two)');
@@ -146,10 +153,12 @@ export const attacksStart = z
     targets: z.number().int().min(1).max(100000).optional(),
     /** the attacker's public data: another dataset (default: the run dataset's public identities) */
     public: ref.optional(),
-    /** how many public faces to use at most; synthetic targets render this many new faces (default 2000) */
+    /** how many public faces to use at most; synthetic targets render this many new faces (default 4000) */
     publicFaces: z.number().int().min(1).max(50000).optional(),
     /** Kerckhoffs: the attacker knows the front end's key (default), or estimates it */
     key: z.enum(KEY_MODES).default('known'),
+    /** the white-box attack's face prior (default gan) */
+    prior: z.enum(WHITEBOX_PRIORS).optional(),
     judge: z.enum(JUDGE_KINDS).default('pretrained'),
     profile: z.enum(['quick', 'standard']).default('standard'),
     seed: seed.default(1),

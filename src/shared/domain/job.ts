@@ -19,7 +19,9 @@ export interface JobInfo {
   done: number;
   /** units in total; 0 when not known yet */
   total: number;
-  /** estimated seconds left; null when not known */
+  /** the current phase in words, for jobs with several ("training the GAN prior on public faces"); `done`, `total` and the ETA count within it; absent or null otherwise */
+  phase?: string | null;
+  /** estimated seconds left (of the current phase, when the job has phases); null when not known */
   etaSeconds: number | null;
   /** what the job works on once known (a run id for training), so a view can find its job; null before */
   subject: string | null;

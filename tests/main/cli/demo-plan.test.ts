@@ -35,3 +35,29 @@ describe('the demo ETA', () => {
     expect(lines[0]).toBe('demo [1/4] 0s in, about 2m20s left: train x');
   });
 });
+
+describe('the demo timings', () => {
+  it('records each step with its seconds, whether it was measured, and the phases its job went through', () => {
+    const { c, tick } = clock([['a', 30], ['b', 30]]);
+    c.begin('whitebox on none');
+    c.phase('training the GAN prior on public faces');
+    tick(40);
+    c.phase('optimising latent codes (GMI)');
+    tick(5);
+    c.end();
+    c.begin('training ppfr-fd');
+    tick(1);
+    c.end(false);
+    expect(c.timings()).toEqual([
+      { label: 'whitebox on none', seconds: 45, measured: true, phases: [{ phase: 'training the GAN prior on public faces', seconds: 40 }, { phase: 'optimising latent codes (GMI)', seconds: 5 }] },
+      { label: 'training ppfr-fd', seconds: 1, measured: false, phases: [] },
+    ]);
+  });
+
+  it('counts the running step down in the whole-demo ETA', () => {
+    const { c, tick } = clock([['a', 60], ['b', 30]]);
+    c.begin('a');
+    tick(20);
+    expect(c.status()).toBe('demo [1/2] 20s in, about 1m10s left');
+  });
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderReport, SECTION_IDS } from '../../../src/main/report/render/page.ts';
 import { paretoFront, scatterSvg } from '../../../src/main/report/render/scatter.ts';
 import { spread } from '../../../src/main/report/render/format.ts';
-import { reportData } from './fixtures.ts';
+import { attack, entry, reportData } from './fixtures.ts';
 
 describe('the report page', () => {
   const page = renderReport(reportData());
@@ -54,9 +54,30 @@ describe('the report page', () => {
     expect(legend).toContain('<b>adaptive</b>: 90.0% identification, Score_pp 0.830 (partial), on the Pareto front');
   });
 
-  it('lays the reconstruction grid out with one column per picture kind of each defence', () => {
-    expect(page).toContain('<th colspan="2">adaptive</th>');
-    expect(page.match(/<img /g)).toHaveLength(4);
+  it('lays the pictures out one table per picture kind, the undefended model beside each defence, so each fits a page', () => {
+    const faces = page.match(/<table class="faces">.*?<\/table>/gs) ?? [];
+    expect(faces).toHaveLength(2);
+    expect(faces[0]).toContain('<th>person</th><th>private photo</th><th>adaptive</th></tr>');
+    expect(faces[1]).toContain('<th>person</th><th>private photo</th><th>none</th><th>adaptive</th></tr>');
+    expect(page).toContain('What a leaked masked training sample shows');
+    expect(page.match(/<img /g)).toHaveLength(5);
+  });
+
+  it('flags plainly an attack that fails on the undefended model, and the scores and verdicts resting on it', () => {
+    const weak = renderReport(
+      reportData({
+        defences: [
+          entry({ runId: 'r-none', defense: 'none', attacks: [attack('whitebox', 1 / 12), attack('reconstruction', 1)], s3: 0.92, scorePp: 0.5 }),
+          entry({ runId: 'r-a1', defense: 'adaptive', attacks: [attack('whitebox', 0), attack('reconstruction', 1 / 12)], s3: 1, scorePp: 0.9 }),
+        ],
+      }),
+    );
+    expect(weak).toContain('<b>Too weak to show anything:</b> on the undefended model the white-box model inversion attack recognised 1 of 12 people');
+    expect(weak).toContain('1.000<sup class="weak"');
+    expect(weak).toContain('Not counted, too weak on the undefended model to show anything (at most 2 times chance): white-box model inversion (1 of 12 people).');
+    expect(weak).toContain('So this verdict is about a leaked masked training set only');
+    expect(weak).toContain('An attacker holding its masked training set recognised 1 of 12 people');
+    expect(page).not.toContain('Too weak to show anything');
   });
 });
 

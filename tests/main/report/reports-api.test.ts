@@ -19,4 +19,9 @@ describe('the reports API', () => {
     expect(both.ok ? null : both.error.code).toBe('VALIDATION');
     expect(neither.ok ? null : neither.error.code).toBe('VALIDATION');
   });
+
+  it('refuses a second report file (pdf) that is not a .pdf', async () => {
+    const r = await b.router.invoke('reports.create', { dataset: 'd', out: 'r.html', pdf: 'r.html' });
+    expect(r.ok ? null : r.error.code).toBe('VALIDATION');
+  });
 });

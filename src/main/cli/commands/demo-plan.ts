@@ -31,7 +31,17 @@ export interface Step {
   expected: number;
 }
 
-/** Tracks steps done and prints `[3/9] 1m20s in, about 2m10s left: <label>`. */
+/** Where one step's time went: its seconds, whether it was reused or skipped, and its phases. */
+export interface StepTiming {
+  label: string;
+  seconds: number;
+  /** false when the step was reused from an earlier demo or skipped */
+  measured: boolean;
+  /** the job's named phases within the step (an attack: GAN prior, judge, scoring), in order */
+  phases: { phase: string; seconds: number }[];
+}
+
+/** Tracks steps done, prints `demo [3/9] 1m20s in, about 2m10s left: <label>`, and times each step and phase. */
 export class DemoClock {
   private readonly now: () => number;
   private readonly started: number;
@@ -39,7 +49,12 @@ export class DemoClock {
   private measuredSeconds = 0;
   private stepStart = 0;
   private index = 0;
+  private label = '';
+  private phaseName: string | null = null;
+  private phaseStart = 0;
+  private phases: StepTiming['phases'] = [];
   private readonly steps: Step[];
+  private readonly done: StepTiming[] = [];
   private readonly write: (line: string) => void;
 
   /** `now`: milliseconds (injected by tests) */
@@ -54,17 +69,43 @@ export class DemoClock {
     return (this.now() - this.started) / 1000;
   }
 
-  /** Seconds left for the whole demo: the remaining guesses, scaled by the pace so far. */
-  eta(): number {
-    const remaining = this.steps.slice(this.index).reduce((n, s) => n + s.expected, 0);
+  private pace(): number {
     // too little measured to trust a pace yet: use the guesses as they are
-    const pace = this.doneExpected >= 20 ? Math.min(10, Math.max(0.25, this.measuredSeconds / this.doneExpected)) : 1;
-    return Math.round(remaining * pace);
+    return this.doneExpected >= 20 ? Math.min(10, Math.max(0.25, this.measuredSeconds / this.doneExpected)) : 1;
+  }
+
+  /** Seconds left for the whole demo: the remaining guesses scaled by the pace so far, less what the current step has run. */
+  eta(): number {
+    const pace = this.pace();
+    const [current, ...rest] = this.steps.slice(this.index);
+    const inStep = this.label && current ? Math.max(0, current.expected * pace - (this.elapsed() - this.stepStart)) : (current?.expected ?? 0) * pace;
+    return Math.round(inStep + rest.reduce((n, s) => n + s.expected, 0) * pace);
+  }
+
+  /** One line for progress printers: the step and the whole demo's ETA. */
+  status(): string {
+    return `demo [${Math.min(this.index + 1, this.steps.length)}/${this.steps.length}] ${clock(this.elapsed())} in, about ${clock(this.eta())} left`;
   }
 
   begin(label: string): void {
     this.stepStart = this.elapsed();
-    this.write(`demo [${this.index + 1}/${this.steps.length}] ${clock(this.elapsed())} in, about ${clock(this.eta())} left: ${label}`);
+    this.label = label;
+    this.write(`${this.status()}: ${label}`);
+    this.phases = [];
+    this.phaseName = null;
+  }
+
+  /** The running step's job entered a named phase (from its progress events). */
+  phase(name: string): void {
+    if (!this.label || name === this.phaseName) return;
+    this.closePhase();
+    this.phaseName = name;
+    this.phaseStart = this.elapsed();
+  }
+
+  private closePhase(): void {
+    if (this.phaseName !== null) this.phases.push({ phase: this.phaseName, seconds: round1(this.elapsed() - this.phaseStart) });
+    this.phaseName = null;
   }
 
   /** Steps still ahead whose label matches will not run (an attack kind or a defence this build lacks): they leave the ETA. */
@@ -74,12 +115,25 @@ export class DemoClock {
 
   /** Ends the current step; `measured: false` (skipped or reused) keeps it out of the pace. */
   end(measured = true): void {
+    const seconds = this.elapsed() - this.stepStart;
     if (measured) {
       this.doneExpected += this.steps[this.index]?.expected ?? 0;
-      this.measuredSeconds += this.elapsed() - this.stepStart;
+      this.measuredSeconds += seconds;
     }
+    this.closePhase();
+    this.done.push({ label: this.label, seconds: round1(seconds), measured, phases: this.phases });
+    this.label = '';
     this.index++;
   }
+
+  /** Every finished step's timing, in order. */
+  timings(): StepTiming[] {
+    return this.done.map((t) => ({ ...t, phases: [...t.phases] }));
+  }
+}
+
+function round1(seconds: number): number {
+  return Math.round(seconds * 10) / 10;
 }
 
 export function clock(seconds: number): string {

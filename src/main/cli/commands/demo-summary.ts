@@ -7,7 +7,7 @@ import type { ExportResponse } from '../../../shared/contract/api.ts';
 import type { CompareResponse } from '../../../shared/domain/attack.ts';
 import { compareTable } from './compare.ts';
 import type { DemoAttack } from './demo-attacks.ts';
-import type { DemoRun } from './demo-plan.ts';
+import { clock, type DemoRun, type StepTiming } from './demo-plan.ts';
 
 export interface DemoSummaryInput {
   dataset: DatasetSummary;
@@ -21,6 +21,30 @@ export interface DemoSummaryInput {
   pdfError: string | null;
   dataDir: string;
   elapsed: string;
+  /** per step, in order (also in --json) */
+  timings: StepTiming[];
+}
+
+/** Phase names shortened for the one-line breakdown. */
+function shortPhase(phase: string): string {
+  if (/GAN prior/i.test(phase)) return 'GAN prior';
+  if (/judge/i.test(phase)) return 'judge';
+  if (/conditional GAN/i.test(phase)) return 'cGAN';
+  if (/decoder/i.test(phase)) return 'decoder';
+  if (/latent/i.test(phase)) return 'inversion';
+  if (/scoring the masked/i.test(phase)) return 'scoring masked';
+  if (/scoring/i.test(phase)) return 'scoring';
+  return phase;
+}
+
+/** "Where the time went": one line per step, its phases in brackets; reused or skipped steps say so. */
+export function timingLines(timings: readonly StepTiming[]): string[] {
+  const width = Math.max(0, ...timings.map((t) => t.label.length));
+  return timings.map((t) => {
+    const phases = t.phases.filter((p) => p.seconds >= 0.5).map((p) => `${shortPhase(p.phase)} ${clock(p.seconds)}`);
+    const what = t.measured ? clock(t.seconds) : `${clock(t.seconds)} (reused or skipped)`;
+    return `  ${t.label.padEnd(width)}  ${what.padStart(7)}${phases.length ? `  [${phases.join(', ')}]` : ''}`;
+  });
 }
 
 function trainingLine(runs: DemoRun[]): string {
@@ -40,6 +64,7 @@ export function demoSummary(s: DemoSummaryInput): string {
   if (s.skipped.length) lines.push('', 'Not in this build yet, skipped:', ...s.skipped.map((k) => `  ${k.defense}: ${k.reason}`));
   if (s.attacks.length === 0) lines.push('', 'No attack ran, so the report measures no leak (it says so at the top).');
   if (s.exports.length) lines.push('', 'Masked training set (what other trainers may receive instead of faces):', ...s.exports.map((e) => `  ${e.format.padEnd(11)} ${e.samples} samples -> ${e.path}`));
+  lines.push('', 'Where the time went (wall clock; in --json: "timings"):', ...timingLines(s.timings));
   lines.push('', `Done in ${s.elapsed}.`);
   if (s.pdfError) lines.push(`No PDF: ${s.pdfError}`);
   if (s.report) lines.push(`Report: ${s.report}${s.pdf ? `\n        ${s.pdf}` : ''}`, '  (one self-contained HTML file: open it in any browser, offline)');

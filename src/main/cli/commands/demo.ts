@@ -13,7 +13,7 @@ import { AppError } from '../../../shared/contract/errors.ts';
 import { fixedK } from '../../report/gather.ts';
 import { printResult } from '../output.ts';
 import type { CliContext } from '../context.ts';
-import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun } from './demo-plan.ts';
+import { clock, DEMO_DEFENCES, defenceName, DemoClock, type DemoDefence, type DemoRun, type Step } from './demo-plan.ts';
 import { attackSteps, demoAttacks } from './demo-attacks.ts';
 import { demoSummary } from './demo-summary.ts';
 
@@ -82,53 +82,82 @@ async function exportsOf(c: Ctx, runs: DemoRun[]): Promise<ExportResponse[]> {
   const out: ExportResponse[] = [];
   for (const format of ['imagefolder', 'tensor'] as const) {
     c.clock.begin(`exporting the masked training set (${format})`);
+    let made = false;
     if (defended) {
       const path = join(c.cli.backend().dataDir, 'exports', `demo-${defended.runId}-${format}`);
       const manifest = join(path, 'manifest.json');
       if (!c.fresh && existsSync(manifest)) {
         const samples = (JSON.parse(readFileSync(manifest, 'utf8')) as { counts: { samples: number } }).counts.samples;
         out.push({ path, format, samples, manifest });
-      } else out.push(await c.cli.call('exports.create', { run: defended.runId, out: path, format, force: true }));
+      } else {
+        out.push(await c.cli.call('exports.create', { run: defended.runId, out: path, format, force: true }));
+        made = true;
+      }
     }
-    c.clock.end(false);
+    c.clock.end(made);
   }
   return out;
 }
 
-/** The HTML report, then the same as PDF when a browser resolves (else the reason, in words). */
-async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promise<{ html: ReportResponse | null; pdf: ReportResponse | null; pdfError: string | null }> {
+/** The HTML report and the same as PDF from one build; where no browser resolves, the HTML alone and the reason, in words. */
+async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promise<{ html: ReportResponse | null; pdf: string | null; pdfError: string | null }> {
+  if (!runs.length) return { html: null, pdf: null, pdfError: null };
   const base = join(c.cli.backend().dataDir, 'reports', dataset.name);
-  c.clock.begin('writing the report (HTML)');
-  const html = runs.length ? await c.cli.call('reports.create', { runs: runs.map((r) => r.runId), out: `${base}.html` }) : null;
-  c.clock.end();
-  c.clock.begin('printing the report to PDF');
-  let pdf: ReportResponse | null = null;
-  let pdfError: string | null = null;
+  const request = { runs: runs.map((r) => r.runId), out: `${base}.html` };
+  c.clock.begin('writing the report (HTML and PDF)');
   try {
-    if (runs.length) pdf = await c.cli.call('reports.create', { runs: runs.map((r) => r.runId), out: `${base}.pdf` });
+    const html = await c.cli.call('reports.create', { ...request, pdf: `${base}.pdf` });
+    c.clock.end();
+    return { html, pdf: html.pdfPath ?? null, pdfError: null };
   } catch (err) {
     if (!(err instanceof AppError && (err.code === 'UNSUPPORTED' || err.code === 'NOT_FOUND' || err.code === 'IO'))) throw err;
-    pdfError = err.message;
+    const html = await c.cli.call('reports.create', request);
+    c.clock.end();
+    return { html, pdf: null, pdfError: err.message };
   }
-  c.clock.end();
-  return { html, pdf, pdfError };
+}
+
+/** The plan's steps with prior guesses of their seconds on this machine, for the whole-demo ETA. */
+function planSteps(quick: boolean): Step[] {
+  // none trains 40 epochs (quick: 6), the frequency defences 60 (quick: 8); adaptive also trains its policy
+  const train = (d: DemoDefence): number => (quick ? 5 : 90) * (d.defense === 'none' ? 1 : 1.3) * (d.defense === 'adaptive' ? 1.3 : 1);
+  return [
+    { label: 'dataset', expected: quick ? 1 : 3 },
+    ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: train(d) })),
+    { label: 'export', expected: 2 },
+    { label: 'export', expected: 1 },
+    ...attackSteps(DEMO_DEFENCES, quick),
+    { label: 'comparison', expected: 1 },
+    { label: 'report', expected: 12 },
+  ];
 }
 
 export async function demoCommand(ctx: CliContext): Promise<void> {
   const quick = ctx.args.flags.quick === true;
-  const train = quick ? 12 : 90;
-  const clockSteps = [{ label: 'dataset', expected: 3 }, ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: d.defense === 'adaptive' ? train * 1.5 : train })), { label: 'export', expected: 4 }, { label: 'export', expected: 4 }, ...attackSteps(DEMO_DEFENCES), { label: 'report', expected: 15 }, { label: 'pdf', expected: 20 }];
-  const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(clockSteps, (line) => ctx.out.stderr.write(`${line}\n`)) };
-  c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
-  const before = (await ctx.call('datasets.list', {})).datasets.length;
-  const dataset = await demoDataset(c);
-  c.clock.end((await ctx.call('datasets.list', {})).datasets.length > before);
-  const { runs, skipped } = await trainAll(c, dataset);
-  const exports = await exportsOf(c, runs);
-  const { attacks, skipped: skippedAttacks } = await demoAttacks({ ctx, runs, quick, fresh: c.fresh, seed: c.seed, clock: c.clock });
-  const comparison = runs.length ? await ctx.call('compare.runs', { runs: runs.map((r) => r.runId) }) : null;
-  const { html, pdf, pdfError } = await reports(c, dataset, runs);
-  const seconds = Math.round(c.clock.elapsed());
-  const result = { dataset, runs, attacks, exports, skipped: [...skipped, ...skippedAttacks.map((a) => ({ defense: a.attack, reason: a.reason }))], comparison, report: html?.path ?? null, pdf: pdf?.path ?? null, pdfError, seconds };
-  printResult(ctx.out, result, () => demoSummary({ ...result, dataDir: ctx.backend().dataDir, elapsed: clock(seconds) }));
+  const c: Ctx = { cli: ctx, quick, fresh: ctx.args.flags.fresh === true, seed: ctx.args.seed, clock: new DemoClock(planSteps(quick), (line) => ctx.out.stderr.write(`${line}\n`)) };
+  // every job progress line carries the whole demo's ETA; phases (GAN prior, judge, ...) are timed
+  ctx.out.status = () => c.clock.status();
+  const unsubscribe = ctx.backend().bus.subscribe((e) => {
+    if (e.event === 'job.progress' && e.payload.phase) c.clock.phase(e.payload.phase);
+  });
+  try {
+    c.clock.begin(`${c.fresh ? 'generating' : 'finding or generating'} the synthetic face dataset`);
+    const before = (await ctx.call('datasets.list', {})).datasets.length;
+    const dataset = await demoDataset(c);
+    c.clock.end((await ctx.call('datasets.list', {})).datasets.length > before);
+    const { runs, skipped } = await trainAll(c, dataset);
+    const exports = await exportsOf(c, runs);
+    const { attacks, skipped: skippedAttacks } = await demoAttacks({ ctx, runs, quick, fresh: c.fresh, seed: c.seed, clock: c.clock });
+    c.clock.begin('comparing the models');
+    const comparison = runs.length ? await ctx.call('compare.runs', { runs: runs.map((r) => r.runId) }) : null;
+    c.clock.end();
+    const { html, pdf, pdfError } = await reports(c, dataset, runs);
+    const seconds = Math.round(c.clock.elapsed());
+    const result = { dataset, runs, attacks, exports, skipped: [...skipped, ...skippedAttacks.map((a) => ({ defense: a.attack, reason: a.reason }))], comparison, report: html?.path ?? null, pdf, pdfError, seconds, timings: c.clock.timings() };
+    ctx.out.status = undefined;
+    printResult(ctx.out, result, () => demoSummary({ ...result, dataDir: ctx.backend().dataDir, elapsed: clock(seconds) }));
+  } finally {
+    ctx.out.status = undefined;
+    unsubscribe();
+  }
 }

@@ -5,7 +5,7 @@
 import type { ReportData } from '../model.ts';
 import { esc, html } from './format.ts';
 import { datasetSection, notesSection, section, softwareSection, threatSection, verdictOf, verdictsSection } from './sections.ts';
-import { accuracyPrivacySection, attacksSection, scatterSection } from './tables.ts';
+import { accuracyPrivacySection, attacksSection, scatterSection, weakKinds } from './tables.ts';
 
 /** Section ids in page order (the end-to-end test checks each is present). */
 export const SECTION_IDS = ['verdicts', 'dataset', 'threat-model', 'accuracy-privacy', 'attacks', 'scatter', 'reconstructions', 'software'] as const;
@@ -25,49 +25,62 @@ li.verdict p{margin:4px 0 0}.badge{display:inline-block;font-size:12px;font-weig
 li.protects{border-left-color:#1e8e3e}li.protects .badge{background:#d4f0dc}
 li.partial{border-left-color:#f0a500}li.partial .badge{background:#ffefc7}
 li.no-protection{border-left-color:#c5221f}li.no-protection .badge{background:#fbd9d7}
+li.verdict.costly{border-left-color:#f0a500}li.verdict.costly .badge{background:#ffefc7}
 li.reference{border-left-color:#5f6b85}
 li.not-assessed,li.no-reference,li.inconclusive{border-left-color:#8a93a6}
 svg{max-width:100%;height:auto;font-size:12px}svg .grid{stroke:#e8ebf1}svg .axis{font-size:13px;fill:#4a5366}
 svg .front{fill:none;stroke:#1e8e3e;stroke-width:2;stroke-dasharray:6 4}svg .pt circle{fill:#5f6b85}svg .pt.on-front circle{fill:#1e8e3e}
-svg .pt.partial circle{fill-opacity:.55}
+svg .pt.partial circle{fill-opacity:.7}svg .pt text.num{fill:#fff;font-size:11px;font-weight:700}
 table.faces td,table.faces th{text-align:center;vertical-align:middle;font-size:12px}table.faces tbody th{text-align:left;font-weight:normal}
-table.faces img{display:block;width:72px;height:72px;image-rendering:pixelated}table.faces tr{break-inside:avoid}
+table.faces img{display:block;width:60px;height:60px;image-rendering:pixelated}table.faces tr{break-inside:avoid}table.faces th,table.faces td{padding:2px 4px}
+.grids{display:flex;flex-wrap:wrap;gap:0 28px;align-items:flex-start}
+li.verdict p.caveat{font-size:13px;color:#6b4a00}
+.weak-attack{background:#fff6e5;border-left:6px solid #f0a500;padding:8px 12px;margin:14px 0 4px}.weak-note{font-size:13px;color:#6b4a00}sup.weak{color:#b06000}
 .banner{background:#fbd9d7;border-left:6px solid #c5221f;padding:10px 14px;margin:12px 0;font-weight:600}
-@media print{main{padding:0}h2{break-after:avoid}table,figure,li.verdict{break-inside:avoid}table{font-size:10.5px}th,td{padding:2px 4px}}
+@media print{main{padding:0}h2,h3{break-after:avoid}.grids{display:block}.grids>div,section#software{break-inside:avoid}table,figure,li.verdict{break-inside:avoid}table{font-size:10.5px}th,td{padding:2px 4px}}
 `;
 
 function cell(image: { caption: string; dataUri: string } | undefined, alt: string): string {
   return image ? `<td><img src="${esc(image.dataUri)}" alt="${esc(alt)}"></td>` : '<td class="na">none</td>';
 }
 
-/** Columns: the private photo, then per defence the captions its pictures carry (masked sample, each attack). */
-function gridColumns(data: ReportData): { label: string; captions: string[] }[] {
-  const cols: { label: string; captions: string[] }[] = [];
-  for (const g of data.grids) {
-    for (const p of g.perDefence) {
-      let col = cols.find((c) => c.label === p.label);
-      if (!col) cols.push((col = { label: p.label, captions: [] }));
-      for (const i of p.images) if (!col.captions.includes(i.caption)) col.captions.push(i.caption);
-    }
-  }
-  return cols;
+
+const CAPTION_TITLES: Record<string, string> = {
+  'masked sample': 'What a leaked masked training sample shows',
+  reconstruction: 'Reconstruction from the masked training set',
+  'white-box': 'White-box model inversion: the best reconstruction',
+  'black-box': 'Black-box model inversion: the best reconstruction',
+};
+
+/** The picture kinds (captions): masked sample, then each attack, in CAPTION_TITLES order, others after. */
+function captions(data: ReportData): string[] {
+  const out: string[] = [];
+  for (const g of data.grids) for (const p of g.perDefence) for (const i of p.images) if (!out.includes(i.caption)) out.push(i.caption);
+  const order = Object.keys(CAPTION_TITLES);
+  const rank = (c: string): number => (order.includes(c) ? order.indexOf(c) : order.length);
+  return out.sort((a, b) => rank(a) - rank(b));
+}
+
+/** One table per picture kind: a row per person, its private photo, then one column per model that has that picture. */
+function captionTable(data: ReportData, caption: string, weak: boolean): string {
+  const labels = [...new Set(data.grids.flatMap((g) => g.perDefence.filter((p) => p.images.some((i) => i.caption === caption)).map((p) => p.label)))];
+  const head = `<tr><th>person</th><th>private photo</th>${labels.map((l) => `<th>${esc(l)}</th>`).join('')}</tr>`;
+  const rows = data.grids.map((g) => {
+    const cells = labels.map((l) => cell(g.perDefence.find((p) => p.label === l)?.images.find((i) => i.caption === caption), `${caption}, ${l}, ${g.identity}`));
+    return `<tr><th>${esc(g.identity)}</th>${cell(g.privateFace, `private photo of ${g.identity}`)}${cells.join('')}</tr>`;
+  });
+  const title = CAPTION_TITLES[caption] ?? caption;
+  const flag = weak ? ' <small class="weak-note">(this attack is too weak on the undefended model: see Attacks)</small>' : '';
+  return `<div><h3>${esc(title)}${flag}</h3><table class="faces"><thead>${head}</thead><tbody>${rows.join('')}</tbody></table></div>`;
 }
 
 export function reconstructionsSection(data: ReportData): string {
-  const cols = gridColumns(data);
-  const head1 = `<tr><th rowspan="2">person</th><th rowspan="2">private photo</th>${cols.map((c) => `<th colspan="${c.captions.length}">${esc(c.label)}</th>`).join('')}</tr>`;
-  const head2 = `<tr>${cols.flatMap((c) => c.captions.map((cap) => `<th>${esc(cap)}</th>`)).join('')}</tr>`;
-  const rows = data.grids.map((g) => {
-    const cells = cols.flatMap((c) => {
-      const images = g.perDefence.find((p) => p.label === c.label)?.images ?? [];
-      return c.captions.map((cap) => cell(images.find((i) => i.caption === cap), `${cap}, ${c.label}, ${g.identity}`));
-    });
-    return `<tr><th>${esc(g.identity)}</th>${cell(g.privateFace, `private photo of ${g.identity}`)}${cells.join('')}</tr>`;
-  });
-  const intro = '<p>For each private person: a real training photo, then for each defence what a masked training sample shows (what a leaked export contains) and each attack\'s best reconstruction. If a picture on the right looks like the photo on the left, the defence did not hide that person.</p>';
+  const weak = weakKinds(data);
+  const kindOf: Record<string, string> = { reconstruction: 'reconstruction', 'white-box': 'whitebox', 'black-box': 'blackbox' };
+  const intro = '<p>For each private person: a real training photo, then, one table per picture kind, what each model gives away: a masked training sample (what a leaked export contains) and each attack\'s best reconstruction. The undefended model (<b>none</b>) shows what the attack recovers without a defence. If a picture looks like the photo on its left, that model did not hide that person.</p>';
   const note = data.gridNote ? `<p class="missing">${esc(data.gridNote)}</p>` : '';
-  const table = rows.length ? `<table class="faces"><thead>${head1}${head2}</thead><tbody>${rows.join('')}</tbody></table>` : '';
-  return section('reconstructions', 'Reconstructions per person', html([intro, note, table]));
+  const tables = data.grids.length ? captions(data).map((c) => captionTable(data, c, weak.has(kindOf[c] ?? ''))) : [];
+  return section('reconstructions', 'Reconstructions per person', html([intro, note, tables.length ? `<div class="grids">${tables.join('')}</div>` : '']));
 }
 
 function summary(data: ReportData): string {

@@ -54,13 +54,14 @@ export function scatterSvg(points: readonly ScatterPoint[]): string {
   parts.push(`<text transform="translate(16 ${(M.top + H - M.bottom) / 2}) rotate(-90)" text-anchor="middle" class="axis">privacy, Score_pp (higher is better) &#8594;</text>`);
   const front = paretoFront(points);
   if (front.length > 1) parts.push(`<polyline class="front" points="${front.map((p) => `${x(p.accuracy).toFixed(1)},${y(p.privacy).toFixed(1)}`).join(' ')}"/>`);
-  // points are numbered (the legend under the chart names them): labels of close points would overlap
+  // points are numbered inside their circle (the legend under the chart names them): labels beside close points would be ambiguous
   for (const [i, p] of points.entries()) {
     const onFront = front.includes(p);
-    const dx = i % 2 === 0 ? 9 : -9;
+    const cx = x(p.accuracy).toFixed(1);
+    const cy = y(p.privacy).toFixed(1);
     parts.push(
-      `<g class="pt${onFront ? ' on-front' : ''}${p.partial ? ' partial' : ''}"><title>${esc(p.label)}</title><circle cx="${x(p.accuracy).toFixed(1)}" cy="${y(p.privacy).toFixed(1)}" r="6"/>` +
-        `<text x="${(x(p.accuracy) + dx).toFixed(1)}" y="${(y(p.privacy) - 8 - 10 * (Math.floor(i / 2) % 2)).toFixed(1)}" text-anchor="${dx > 0 ? 'start' : 'end'}">${i + 1}</text></g>`,
+      `<g class="pt${onFront ? ' on-front' : ''}${p.partial ? ' partial' : ''}"><title>${esc(p.label)}</title><circle cx="${cx}" cy="${cy}" r="9"/>` +
+        `<text x="${cx}" y="${cy}" dy="4" text-anchor="middle" class="num">${i + 1}</text></g>`,
     );
   }
   parts.push('</svg>');

@@ -23,7 +23,7 @@ export function verdictOf(data: ReportData, entry: DefenceEntry): Verdict {
 export function verdictsSection(data: ReportData): string {
   const items = data.defences.map((d) => {
     const v = verdictOf(data, d);
-    return `<li class="verdict ${v.level}"><span class="badge">${esc(v.headline)}</span> <b>${esc(d.label)}</b> <small>(run ${esc(d.runName)}, seed ${d.seed})</small><p>${esc(v.sentence)}</p></li>`;
+    return `<li class="verdict ${v.level}${v.headline.includes('accuracy cost') ? ' costly' : ''}"><span class="badge">${esc(v.headline)}</span> <b>${esc(d.label)}</b> <small>(run ${esc(d.runName)}, seed ${d.seed})</small><p>${esc(v.sentence)}</p>${v.caveat ? `<p class="caveat">${esc(v.caveat)}</p>` : ''}</li>`;
   });
   const rules = VERDICT_RULES.map((r) => `<li>${esc(r)}</li>`).join('');
   return section(
