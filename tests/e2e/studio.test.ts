@@ -21,6 +21,14 @@ describe('the studio views in Chromium', () => {
     await page.getByRole('heading', { name: section, level: 1 }).waitFor();
   };
 
+  /** A direct API call, as a second client of the same `veil serve` (its events reach the page). */
+  const api = async (method: string, body: unknown): Promise<{ ok: boolean }> =>
+    (await fetch(`${served.origin}/api/${method}`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    }).then((r) => r.json())) as { ok: boolean };
+
   /** Screenshot of the whole view: the viewport grows to the content's height, then returns to 1280x800. */
   const snap = async (name: string): Promise<void> => {
     const height = await page.locator('main').evaluate((el) => el.scrollHeight + 40);
@@ -138,6 +146,16 @@ describe('the studio views in Chromium', () => {
     await form.getByRole('button', { name: 'Train' }).click();
     await page.getByRole('heading', { name: 'cancel-me', level: 2 }).waitFor({ timeout: 30_000 });
     const status = page.locator('.run-page .status');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('running');
+    const started = Date.now();
+    await nav('Datasets');
+    await page.locator('.dataset-row', { hasText: 'faces' }).waitFor();
+    await nav('Runs');
+    await page.getByRole('heading', { name: 'cancel-me', level: 2 }).waitFor();
+    const switchMs = Date.now() - started;
+    console.log(`Switching views while a run trains: ${switchMs} ms (measured under load)`);
+    expect(switchMs).toBeLessThan(5_000);
+    expect(await status.textContent()).toBe('running');
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('cancelled');
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -181,12 +199,6 @@ describe('the studio views in Chromium', () => {
       body: JSON.stringify({ dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'baseline-run' }),
     });
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
-    const api = async (method: string, body: unknown): Promise<{ ok: boolean }> =>
-      (await fetch(`${served.origin}/api/${method}`, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((r) => r.json())) as { ok: boolean };
     expect(await api('attacks.start', { run: 'baseline-run', kind: 'reconstruction', profile: 'quick', publicFaces: 40, targets: 3 })).toMatchObject({ ok: true });
     await nav('Attacks');
     const form = page.getByRole('form', { name: 'Launch an attack' });
@@ -203,7 +215,9 @@ describe('the studio views in Chromium', () => {
     await snap('view-attacks');
   }, 240_000);
 
-  it('compares runs: filters, sorting and a config diff showing only the differences', async () => {
+  it('compares runs: filters, sorting, a config diff showing only the differences, and seeds of one config grouped', async () => {
+    expect(await api('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, seed: 2, name: 'baseline-seed2' })).toMatchObject({ ok: true });
+    expect(await api('attacks.start', { run: 'baseline-seed2', kind: 'reconstruction', profile: 'quick', publicFaces: 40, targets: 3 })).toMatchObject({ ok: true });
     await nav('Compare');
     const table = page.getByRole('table', { name: 'Runs' });
     await table.getByRole('row', { name: /baseline-run/ }).waitFor();
@@ -221,14 +235,20 @@ describe('the studio views in Chromium', () => {
     expect(await rows.count()).toBeGreaterThan(onlyDiffs);
     await diff.getByLabel('Only differences').check();
     const scatter = page.locator('svg.scatter');
-    await expect.poll(() => scatter.getAttribute('data-points'), { timeout: 10_000 }).toBe('2');
+    await expect.poll(() => scatter.getAttribute('data-points'), { timeout: 10_000 }).toBe('3');
+    expect(await scatter.getAttribute('data-groups')).toBe('2');
+    const seeds = scatter.locator('.seed-group.grouped');
+    expect(await seeds.getAttribute('data-n')).toBe('2');
+    expect(await seeds.locator('.seed-dot').count()).toBe(2);
+    expect(await seeds.locator('.whiskers line').count()).toBe(6);
+    expect(await seeds.textContent()).toMatch(/none · 2 seeds/);
     expect(Number(await scatter.getAttribute('data-front'))).toBeGreaterThanOrEqual(1);
     const synced = page.getByRole('region', { name: 'The same identity across runs' });
-    await expect.poll(() => synced.getByRole('img').count()).toBe(2);
+    await expect.poll(() => synced.getByRole('img').count()).toBe(3);
     await synced.getByRole('button', { name: 'Next identity' }).click();
     await expect.poll(async () => (await synced.getByRole('img').first().getAttribute('alt')) ?? '').toMatch(/person-002/);
     await snap('view-compare');
-  });
+  }, 240_000);
 
   it('writes the audit report from Compare and opens it in a new tab through a one-time link', async () => {
     const tab = page.context().waitForEvent('page', { timeout: 90_000 });

@@ -87,6 +87,7 @@ export const t = {
   },
   runs: {
     title: 'Runs',
+    intro: 'Train a face-recognition model under a defence and watch its curves as it trains; every run keeps its frozen config, seed, backend and versions. Cancel, resume, tag and annotate runs here; attack them in Attacks.',
     trainTitle: 'Train a face model',
     needDataset: 'Create or import a dataset first (Datasets).',
     dataset: 'Dataset',
@@ -143,8 +144,8 @@ export const t = {
     result: 'Result',
     identification: 'Identification',
     verification: 'Verification',
-    tar2: 'TAR @ FAR 1e-2',
-    tar3: 'TAR @ FAR 1e-3',
+    tar2: 'TAR @ FAR 0.01',
+    tar3: 'TAR @ FAR 0.001',
     checkpoint: (e: number | null) => (e === null ? 'no checkpoint' : `checkpoint after epoch ${e}`),
     error: 'Error',
     live: 'live',

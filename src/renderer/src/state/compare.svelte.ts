@@ -5,7 +5,7 @@
 import type { AttackSamplesResponse, VeilApi } from '../../../shared/contract/api.ts';
 import type { AttackKind, CompareResponse } from '../../../shared/domain/attack.ts';
 import type { RunDetail, RunSummary } from '../../../shared/domain/run.ts';
-import type { FileOpener, OpenedHow } from './opener.svelte.ts';
+import type { FileOpener, OpenedHow } from './opener.ts';
 import type { RunsState } from './runs.svelte.ts';
 
 export type SortKey = 'name' | 'defense' | 'identification' | 'verification' | 'createdAt' | 'seed';

@@ -3,7 +3,7 @@
  * output folder), and writing a new masked training-set export. Progress arrives as job events.
  */
 import type { ExportResponse, ExportSummary, RequestOf, VeilApi } from '../../../shared/contract/api.ts';
-import type { FileOpener } from './opener.svelte.ts';
+import type { FileOpener } from './opener.ts';
 
 export class ExportsState {
   list = $state<ExportSummary[]>([]);

@@ -8,7 +8,8 @@ import { CompareState } from './compare.svelte.ts';
 import { AttacksState } from './attacks.svelte.ts';
 import { JobsState } from './jobs.svelte.ts';
 import { LabState } from './lab.svelte.ts';
-import { FileOpener } from './opener.svelte.ts';
+import { openInTab } from '../lib/open-tab.ts';
+import { FileOpener } from './opener.ts';
 import { RunsState } from './runs.svelte.ts';
 
 export interface Studio {
@@ -27,6 +28,6 @@ export interface Studio {
 /** `desktop`: the page runs in the Electron window (files open with the system's apps). */
 export function createStudio(api: VeilApi, desktop: boolean): Studio {
   const runs = new RunsState(api);
-  const opener = new FileOpener(api, desktop);
+  const opener = new FileOpener(api, desktop, openInTab);
   return { api, datasets: new DatasetsState(api), jobs: new JobsState(api), runs, lab: new LabState(api), exports: new ExportsState(api, opener), compare: new CompareState(api, runs, opener), attacks: new AttacksState(api), opener };
 }

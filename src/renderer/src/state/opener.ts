@@ -10,20 +10,14 @@ export type OpenedHow = 'os' | 'tab' | 'blocked' | 'none';
 
 export type OpenOutcome = { ok: true; path: string; how: OpenedHow } | { ok: false; message: string };
 
-/** Opens a same-origin URL in a new tab; false when the browser blocked it. The report page runs no script. */
-export function openInTab(url: string): boolean {
-  const tab = window.open(url, '_blank');
-  if (tab) tab.opener = null;
-  return tab !== null;
-}
-
 export class FileOpener {
   /** true in the Electron window: files and folders open with the system's apps */
   readonly desktop: boolean;
   private readonly api: VeilApi;
   private readonly openTab: (url: string) => boolean;
 
-  constructor(api: VeilApi, desktop: boolean, openTab: (url: string) => boolean = openInTab) {
+  /** `openTab` opens a same-origin URL in a new tab and says whether the browser allowed it (lib/open-tab.ts). */
+  constructor(api: VeilApi, desktop: boolean, openTab: (url: string) => boolean) {
     this.api = api;
     this.desktop = desktop;
     this.openTab = openTab;
