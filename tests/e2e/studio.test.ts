@@ -156,6 +156,8 @@ describe('the studio views in Chromium', () => {
     console.log(`Switching views while a run trains: ${switchMs} ms (measured under load)`);
     expect(switchMs).toBeLessThan(5_000);
     expect(await status.textContent()).toBe('running');
+    expect(await page.locator('.jobbar .job').first().textContent()).toMatch(/Training none on faces/);
+    await snap('view-run-training');
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await expect.poll(() => status.textContent(), { timeout: 60_000 }).toBe('cancelled');
     await page.getByRole('button', { name: 'Resume' }).click();
@@ -258,6 +260,8 @@ describe('the studio views in Chromium', () => {
     expect(report.url()).toMatch(/\/reports\/view\?ticket=/);
     for (const id of SECTION_IDS) expect(await report.locator(`section#${id} h2`).isVisible(), id).toBe(true);
     await page.getByText('Audit report written and opened in a new tab.').waitFor();
+    await page.getByRole('status', { name: 'Report file' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: screenshotPath('view-compare-report-written') });
     await report.setViewportSize({ width: 1280, height: 800 });
     await report.screenshot({ path: screenshotPath('view-compare-report-tab') });
     await report.reload();

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportSummary } from '../../../shared/contract/api.ts';
 import { exportMaskedSet } from '../../jobs/export-job.ts';
+import { nameOf } from './job-label.ts';
 import type { Handlers } from '../router.ts';
 import type { Backend } from '../backend.ts';
 
@@ -41,7 +42,7 @@ async function manifestSummary(dir: string): Promise<ExportSummary['manifest']> 
 
 export function exportHandlers(b: Backend): Pick<Handlers, 'exports.create' | 'exports.list'> {
   return {
-    'exports.create': (req, ctx) => b.jobs.run('export', `Exporting ${req.run}`, (job) => exportMaskedSet({ store: b.store, dataDir: b.dataDir }, req, job), ctx.signal),
+    'exports.create': (req, ctx) => b.jobs.run('export', `Exporting ${nameOf(b, 'run', req.run)}`, (job) => exportMaskedSet({ store: b.store, dataDir: b.dataDir }, req, job), ctx.signal),
     'exports.list': async () => ({
       exports: await Promise.all(b.store.runs.exports().map(async (e) => ({ ...e, manifest: await manifestSummary(e.path) }))),
     }),

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../../shared/contract/errors.ts';
 import { resumeTraining, startTraining } from '../../jobs/train-job.ts';
+import { nameOf } from './job-label.ts';
 import type { Handlers } from '../router.ts';
 import type { Backend } from '../backend.ts';
 
@@ -16,8 +17,8 @@ export function runHandlers(b: Backend): RunHandlers {
   return {
     'runs.list': () => ({ runs: b.store.runs.list() }),
     'runs.show': (req) => b.store.runs.detail(req.run),
-    'runs.train': (req, ctx) => b.jobs.run('train', `Training ${req.defense} on ${req.dataset}`, (job) => startTraining(deps, req, job), ctx.signal),
-    'runs.resume': (req, ctx) => b.jobs.run('train', `Resuming ${req.run}`, (job) => resumeTraining(deps, req.run, job), ctx.signal),
+    'runs.train': (req, ctx) => b.jobs.run('train', `Training ${req.defense} on ${nameOf(b, 'dataset', req.dataset)}`, (job) => startTraining(deps, req, job), ctx.signal),
+    'runs.resume': (req, ctx) => b.jobs.run('train', `Resuming ${nameOf(b, 'run', req.run)}`, (job) => resumeTraining(deps, req.run, job), ctx.signal),
     'runs.update': (req) => {
       const run = b.store.runs.resolve(req.run);
       b.store.runs.update(run.id, { tags: req.tags, notes: req.notes });
