@@ -1,6 +1,6 @@
 /**
  * Attack benchmark: `node bench/attack.ts --data-dir DIR --run R [--kind reconstruction]
- * [--public D] [--public-faces N] [--key known|unknown] [--profile quick|standard]` runs one attack
+ * [--public D] [--public-faces N] [--key known|unknown] [--prior gan|linear] [--profile quick|standard]` runs one attack
  * on a trained run of an existing data directory and prints its wall time, peak resident memory of
  * the process (the engine worker is a thread of it) and the attack's JSON.
  * Target (ORL 112 grey, standard): under 10 minutes and 2 GB.
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     public: { type: 'string' },
     'public-faces': { type: 'string' },
     key: { type: 'string', default: 'known' },
+    prior: { type: 'string' },
     profile: { type: 'string', default: 'standard' },
     seed: { type: 'string', default: '1' },
   },
@@ -38,6 +39,7 @@ const r = await backend.router.invoke('attacks.start', {
   public: values.public,
   publicFaces: values['public-faces'] ? Number(values['public-faces']) : undefined,
   key: values.key,
+  prior: values.prior,
   profile: values.profile,
   seed: Number(values.seed),
 });

@@ -20,7 +20,7 @@ Commands:
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
   attack --run R --kind reconstruction|whitebox|blackbox [--targets N] [--public D] [--public-faces N]
-         [--key known|unknown] [--judge pretrained|trained] [--profile quick|standard]
+         [--key known|unknown] [--prior gan|linear] [--judge pretrained|trained] [--profile quick|standard]
   attack --resume ID | attack list [--run R] | attack show ID
   compare --dataset D | --runs A,B,...
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
@@ -77,6 +77,7 @@ const OPTIONS = {
   public: { type: 'string' },
   'public-faces': { type: 'string' },
   key: { type: 'string' },
+  prior: { type: 'string' },
   judge: { type: 'string' },
   runs: { type: 'string' },
 } as const;

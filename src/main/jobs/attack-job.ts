@@ -39,12 +39,24 @@ export function checkKind(kind: StartRequest['kind']): void {
   }
 }
 
+/** Refuses a request the attack could never honour, before its row exists. */
+export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior'>): void {
+  if (req.kind === 'whitebox' && req.key === 'unknown') {
+    throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
+  }
+  if (req.prior !== undefined && req.kind !== 'whitebox') {
+    throw new AppError('VALIDATION', `--prior chooses the white-box attack's face prior; the ${req.kind} attack takes none (drop --prior).`);
+  }
+}
+
 export async function startAttack(deps: AttackJobDeps, req: StartRequest, ctx: JobContext): Promise<AttackResult> {
   checkKind(req.kind);
+  checkKey(req);
   const run = deps.store.runs.resolve(req.run);
   if (run.status !== 'done') throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; attack a finished run.`);
   const id = `atk_${randomBytes(5).toString('hex')}`;
   deps.store.attacks.create({ id, runId: run.id, kind: req.kind, judge: req.judge, seed: req.seed, config: req });
+  ctx.setSubject(id);
   return execute(deps, id, req, ctx);
 }
 
@@ -56,6 +68,7 @@ export async function resumeAttack(deps: AttackJobDeps, attackId: string, ctx: J
   const req = a.config as StartRequest;
   checkKind(req.kind);
   deps.store.attacks.restart(attackId);
+  ctx.setSubject(attackId);
   return execute(deps, attackId, { ...req, run: a.runId }, ctx);
 }
 
@@ -81,7 +94,7 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
     // the GAN attacks' prior cache: one prior per public source, reused by every attack
-    options: { priorDir: join(deps.dataDir, 'gan-priors') },
+    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan' },
   };
 }
 

@@ -11,7 +11,7 @@ import type { DatasetRecord } from '../store/repos/datasets-repo.ts';
 import type { Store } from '../store/store.ts';
 import { join } from 'node:path';
 
-export const DEFAULT_PUBLIC_FACES = 2000;
+export const DEFAULT_PUBLIC_FACES = 4000;
 const SYNTH_PER_IDENTITY = 10;
 
 function capRows(rows: { cacheIndex: number; label: number }[], max: number, seed: number): { cacheIndex: number; label: number }[] {

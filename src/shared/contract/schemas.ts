@@ -3,7 +3,7 @@
  * a request here, once, before the handler runs; handlers trust their input.
  */
 import { z } from 'zod';
-import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES } from '../domain/attack.ts';
+import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS } from '../domain/attack.ts';
 import { BACKENDS, DEFENSES } from '../domain/run.ts';
 
 const name = z
@@ -153,10 +153,12 @@ export const attacksStart = z
     targets: z.number().int().min(1).max(100000).optional(),
     /** the attacker's public data: another dataset (default: the run dataset's public identities) */
     public: ref.optional(),
-    /** how many public faces to use at most; synthetic targets render this many new faces (default 2000) */
+    /** how many public faces to use at most; synthetic targets render this many new faces (default 4000) */
     publicFaces: z.number().int().min(1).max(50000).optional(),
     /** Kerckhoffs: the attacker knows the front end's key (default), or estimates it */
     key: z.enum(KEY_MODES).default('known'),
+    /** the white-box attack's face prior (default gan) */
+    prior: z.enum(WHITEBOX_PRIORS).optional(),
     judge: z.enum(JUDGE_KINDS).default('pretrained'),
     profile: z.enum(['quick', 'standard']).default('standard'),
     seed: seed.default(1),

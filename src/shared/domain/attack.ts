@@ -12,7 +12,12 @@ export const JUDGE_KINDS = ['pretrained', 'trained'] as const;
 export type JudgeKind = (typeof JUDGE_KINDS)[number];
 
 export const KEY_MODES = ['known', 'unknown'] as const;
+
 export type KeyMode = (typeof KEY_MODES)[number];
+
+/** The white-box attack's face prior: the GAN (GMI's own, the default) or the linear Gaussian prior of the public faces [ours]. */
+export const WHITEBOX_PRIORS = ['gan', 'linear'] as const;
+export type WhiteboxPrior = (typeof WHITEBOX_PRIORS)[number];
 
 /** Attack statuses: those of runs (an interrupted attack restarts with `attacks.resume`). */
 export type AttackStatus = RunStatus;

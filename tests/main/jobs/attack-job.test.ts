@@ -36,6 +36,7 @@ describe('attack jobs', () => {
     expect(a.acc5).toBeGreaterThanOrEqual(a.acc1);
     expect(a.chance).toBeCloseTo(1 / b.store.datasets.resolve('faces').splits.private, 9);
     const detail = b.store.attacks.detail(a.attackId);
+    expect(b.jobs.list().filter((j) => j.kind === 'attack').map((j) => j.subject)).toContain(interrupted.id);
     expect(detail.judgeInfo?.version).toMatch(/face-api/);
     expect(detail.samples.length).toBeGreaterThan(1);
     for (const s of detail.samples) expect(createHash('sha256').update(readFileSync(s.path)).digest('hex')).toBe(s.hash);

@@ -63,10 +63,23 @@ describe('GAN attack jobs (quick profile)', () => {
     expect(row.scorePp).toBeCloseTo(0.4 * ((row.s1! + row.s2!) / 2) + 0.6 * ((row.s3! + row.s4!) / 2), 9);
   }, 300_000);
 
-  it('fails a white-box attack with the key withheld as UNSUPPORTED (the white-box attacker holds the key)', async () => {
+  it('runs white-box GMI on the linear face prior when asked, and refuses --prior for other kinds before recording anything', async () => {
+    const a = await attack('whitebox', { targets: 2, prior: 'linear' });
+    expect(a.status).toBe('done');
+    const details = b.store.attacks.detail(a.attackId).metrics!.details as { prior: { kind: string; dims: number } };
+    expect(details.prior.kind).toBe('linear');
+    expect(details.prior.dims).toBeGreaterThan(0);
+    const before = b.store.attacks.list().length;
+    const r = await b.router.invoke('attacks.start', { run: plain.runId, kind: 'blackbox', prior: 'linear', profile: 'quick' });
+    expect(r.ok ? null : r.error.code).toBe('VALIDATION');
+    expect(b.store.attacks.list().length).toBe(before);
+  }, 120_000);
+
+  it('refuses a white-box attack with the key withheld as UNSUPPORTED before any attack row exists (the white-box attacker holds the key)', async () => {
     const before = b.store.attacks.list().length;
     const r = await b.router.invoke('attacks.start', { run: plain.runId, kind: 'whitebox', key: 'unknown', profile: 'quick' });
     expect(r.ok ? null : r.error.code).toBe('UNSUPPORTED');
-    expect(b.store.attacks.list().length).toBe(before + 1);
+    expect(r.ok ? '' : r.error.message).toMatch(/--key known/);
+    expect(b.store.attacks.list().length).toBe(before);
   });
 });

@@ -3,7 +3,7 @@
  * interrupted one (`--resume ID`), or lists and shows attacks (`attack list [--run R]`, `attack show ID`).
  */
 import { AppError } from '../../../shared/contract/errors.ts';
-import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES, type AttackKind, type AttackResult, type JudgeKind, type KeyMode } from '../../../shared/domain/attack.ts';
+import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS, type AttackKind, type AttackResult, type JudgeKind, type KeyMode, type WhiteboxPrior } from '../../../shared/domain/attack.ts';
 import { intFlag } from '../args.ts';
 import { percent, printResult } from '../output.ts';
 import { requirePositional, type CliContext } from '../context.ts';
@@ -57,6 +57,7 @@ export async function attackCommand(ctx: CliContext): Promise<void> {
     public: typeof f.public === 'string' ? f.public : undefined,
     publicFaces: f['public-faces'] === undefined ? undefined : intFlag(f, 'public-faces', 1),
     key: choice<KeyMode>(f.key, KEY_MODES, 'key', 'known'),
+    prior: f.prior === undefined ? undefined : choice<WhiteboxPrior>(f.prior, WHITEBOX_PRIORS, 'prior', 'gan'),
     judge: choice<JudgeKind>(f.judge, JUDGE_KINDS, 'judge', 'pretrained'),
     profile,
     seed: ctx.args.seed,

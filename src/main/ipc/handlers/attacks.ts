@@ -1,7 +1,7 @@
 /**
  * Handlers for `attacks.*` (start and resume are jobs with progress events) and `compare.*`.
  */
-import { checkKind, resumeAttack, startAttack } from '../../jobs/attack-job.ts';
+import { checkKey, checkKind, resumeAttack, startAttack } from '../../jobs/attack-job.ts';
 import { compareDataset, compareRuns } from '../../jobs/compare.ts';
 import { nameOf } from './job-label.ts';
 import type { Handlers } from '../router.ts';
@@ -12,7 +12,7 @@ type AttackMethods = 'attacks.start' | 'attacks.resume' | 'attacks.list' | 'atta
 export function attackHandlers(b: Backend): Pick<Handlers, AttackMethods> {
   const deps = { store: b.store, dataDir: b.dataDir, bus: b.bus };
   return {
-    'attacks.start': (req, ctx) => (checkKind(req.kind), b.jobs.run('attack', `Attack (${req.kind}) on ${nameOf(b, 'run', req.run)}`, (job) => startAttack(deps, req, job), ctx.signal)),
+    'attacks.start': (req, ctx) => (checkKind(req.kind), checkKey(req), b.jobs.run('attack', `Attack (${req.kind}) on ${nameOf(b, 'run', req.run)}`, (job) => startAttack(deps, req, job), ctx.signal)),
     'attacks.resume': (req, ctx) => b.jobs.run('attack', `Resuming attack ${req.attack}`, (job) => resumeAttack(deps, req.attack, job), ctx.signal),
     'attacks.list': (req) => ({ attacks: b.store.attacks.list(req.run ? b.store.runs.resolve(req.run).id : undefined) }),
     'attacks.show': (req) => b.store.attacks.detail(req.attack),

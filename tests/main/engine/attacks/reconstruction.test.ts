@@ -4,7 +4,7 @@ import { selectBackend, tf } from '../../../../src/main/engine/backend/select-ba
 import { publicFaces } from '../../../../src/main/engine/attacks/public-data.ts';
 import { assemblePixels, coefficientsOf, knownKeyView, reorderLeaked } from '../../../../src/main/engine/attacks/reconstruction/frequency.ts';
 import { channelsRecovered, estimateView, matchChannels } from '../../../../src/main/engine/attacks/reconstruction/key-estimate.ts';
-import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder } from '../../../../src/main/engine/attacks/reconstruction/train-decoder.ts';
+import { cosineRate, DECODER_PROFILES, disposeDecoder, mirrorChannels, reconstruct, trainDecoder } from '../../../../src/main/engine/attacks/reconstruction/train-decoder.ts';
 import { fitFrontEnd, maskedCoefficients } from '../../../../src/main/engine/masking/front-end.ts';
 
 function faces(n: number, size = 32): tf.Tensor4D {
@@ -60,6 +60,39 @@ describe('reconstruction attack pieces', () => {
     disposeDecoder(d!);
     expect(tf.memory().numTensors).toBe(before);
     priv.dispose();
+  });
+
+  it('tops the public inputs up with noise to the per-channel std of the leaked set where that is larger, without leaking tensors', async () => {
+    await selectBackend('wasm');
+    const pub = publicFaces({ kind: 'synthetic', seed: 5, identities: 2, perIdentity: 4 }, 32, 1);
+    const fe = fitFrontEnd(faces(2), { keepPerPlane: 36, keySeed: 2 });
+    const cfg = { ...DECODER_PROFILES.quick, epochs: 1, samples: 8 };
+    const plain = await trainDecoder(pub, knownKeyView(fe), cfg, 1, { onStep: () => {}, shouldStop: () => false });
+    const publicStd = Array.from(await plain!.inStd.data());
+    const leakedStd = Float32Array.from(publicStd, (v, i) => (i % 2 ? 3 * v : v / 2));
+    const before = tf.memory().numTensors;
+    const matched = await trainDecoder(pub, knownKeyView(fe), cfg, 1, { onStep: () => {}, shouldStop: () => false }, null, leakedStd);
+    const got = Array.from(await matched!.inStd.data());
+    got.forEach((v, i) => expect(v).toBeCloseTo(Math.max(publicStd[i], leakedStd[i]), 3));
+    disposeDecoder(matched!);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeDecoder(plain!);
+  });
+
+  it('mirrors block-DCT channels exactly: the channels of the mirrored image', async () => {
+    await selectBackend('wasm');
+    const x = faces(2);
+    const channels = [0, 1, 5, 9, 14, 27, 63];
+    const viaPixels = coefficientsOf(tf.reverse(x, 2) as tf.Tensor4D, channels, 1);
+    const viaChannels = mirrorChannels(coefficientsOf(x, channels, 1), channels);
+    expect(tf.max(tf.abs(viaPixels.sub(viaChannels))).dataSync()[0]).toBeLessThan(1e-3);
+    tf.dispose([x, viaPixels, viaChannels]);
+  });
+
+  it('decays the decoder learning rate along a cosine from the full rate to 5% of it', () => {
+    expect(cosineRate(2e-3, 0, 100)).toBeCloseTo(2e-3, 12);
+    expect(cosineRate(2e-3, 50, 100)).toBeCloseTo(2e-3 * 0.525, 12);
+    expect(cosineRate(2e-3, 100, 100)).toBeCloseTo(1e-4, 12);
   });
 
   it('stops training when asked, freeing everything', async () => {

@@ -97,7 +97,7 @@ export async function invertBlackbox(prior: BlackboxPrior, pub: { pixels: Float3
   rows.forEach((r, i) => picked.set(pub.pixels.subarray(r * per, (r + 1) * per), i * per));
   const images = tf.tidy(() => toGanImages(tf.tensor4d(picked, [rows.length, target.size, target.size, target.channels])));
   const gan: GanConfig = { ...prior.config.gan, classes: target.classes };
-  const config: GanTrainConfig = { gan, steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, beta1: prior.config.beta1, augment: cfg.augment, seed: hashSeed(cfg.seed, 0xb1ac) };
+  const config: GanTrainConfig = { gan, steps: cfg.steps, batch: cfg.batch, lr: cfg.lr, beta1: prior.config.beta1, augment: cfg.augment, mirror: prior.config.mirror, seed: hashSeed(cfg.seed, 0xb1ac) };
   const t = createGanTraining(config);
   try {
     copyMatching(prior.params, t.params);

@@ -17,16 +17,19 @@ export interface AttackPreset {
 
 export const ATTACK_PRESETS: Record<Profile, AttackPreset> = {
   quick: {
-    prior: { latent: 32, width: 4, steps: 60, batch: 16, lr: 2e-4 * 5, beta1: 0.5, augment: DIFF_AUGMENT },
-    whitebox: { restarts: 2, steps: 20, lr: 0.05, lambda: 100, keep: 1, chunk: 32 },
+    prior: { latent: 32, width: 4, steps: 60, batch: 16, lr: 2e-4 * 5, beta1: 0.5, augment: DIFF_AUGMENT, mirror: true },
+    whitebox: { restarts: 2, steps: 20, lr: 0.05, lambda: 100, keep: 1, chunk: 32, pool: 64, maxZoom: 0.1 },
     blackbox: { topN: 4, steps: 20, batch: 16, lr: 1e-3, augment: DIFF_AUGMENT, candidates: 8, keep: 1 },
   },
   standard: {
-    prior: { latent: 64, width: 8, steps: 600, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT },
-    whitebox: { restarts: 4, steps: 150, lr: 0.05, lambda: 100, keep: 3, chunk: 60 },
-    blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 48, keep: 3 },
+    prior: { latent: 64, width: 8, steps: 2500, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT, mirror: true },
+    whitebox: { restarts: 5, steps: 120, lr: 0.05, lambda: 100, keep: 3, chunk: 50, pool: 1024, maxZoom: 0.15 },
+    blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 128, keep: 3 },
   },
 };
+
+/** Latent dimensions of the white-box attack's linear prior (`--prior linear`) [ours]. */
+export const LINEAR_PRIOR_DIMS: Record<Profile, number> = { quick: 32, standard: 128 };
 
 /** The prior's full training config for a public source of `channels` planes. */
 export function priorConfig(profile: Profile, channels: 1 | 3, seed: number): GanTrainConfig {

@@ -21,6 +21,8 @@ export interface GanTrainConfig {
   beta1: number;
   /** null: no augmentation (for comparison) */
   augment: AugmentPolicy | null;
+  /** mirror a random half of each real batch (faces are symmetric enough; absent: no) */
+  mirror?: boolean;
   seed: number;
 }
 
@@ -131,7 +133,12 @@ function stepData(cfg: GanTrainConfig, data: GanData, step: number): StepData {
   const rng = new Rng(hashSeed(cfg.seed, step, 0xda7a));
   const m = data.images.shape[0];
   const rows = Array.from({ length: cfg.batch }, () => rng.int(m));
-  const real = tf.tidy(() => tf.gather(data.images, rows)) as tf.Tensor4D;
+  const real = tf.tidy(() => {
+    const x = tf.gather(data.images, rows) as tf.Tensor4D;
+    if (!cfg.mirror) return x;
+    const m = tf.tensor4d(rows.map(() => (rng.next() < 0.5 ? 1 : 0)), [rows.length, 1, 1, 1]);
+    return x.mul(m).add(tf.reverse(x, 2).mul(tf.scalar(1).sub(m)));
+  }) as tf.Tensor4D;
   if (!cfg.gan.classes) return { real };
   const labels = data.labels!;
   return {

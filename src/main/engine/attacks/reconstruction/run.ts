@@ -19,7 +19,7 @@ import { loadCheckpoint } from '../../train/checkpoint.ts';
 import { publicFaces, type PublicFaces } from '../public-data.ts';
 import { writeGrid } from '../sample-grid.ts';
 import type { AttackHooks, AttackOutput, AttackRequest, AttackSampleFile } from '../types.ts';
-import { knownKeyView, type AttackerView } from './frequency.ts';
+import { knownKeyView, reorderLeaked, type AttackerView } from './frequency.ts';
 import { attackerInputs, leakedSet, pixelView } from './leak.ts';
 import { channelsRecovered, estimateView } from './key-estimate.ts';
 import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
@@ -116,11 +116,12 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const view = req.key === 'unknown' && model.frontEnd ? estimateWithPublic(leakedSamples, labels.length, leak.sampleShape, faces, model.frontEnd.planes) : truth;
     const cfg = DECODER_PROFILES[req.profile];
     const pub = leak.form === 'pixels' ? { model, reorder: false } : publicDefence(model, view, req.key);
-    const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop }, pub);
+    const leakedStd = !pub && leak.form === 'frequency' ? await channelStdOf(leakedSamples, labels.length, leak.sampleShape, view) : null;
+    const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop }, pub, leakedStd);
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inputs = (m: tf.Tensor4D, k: number): tf.Tensor4D => attackerInputs(m, tf.tensor4d(visual.subarray(k * stride, (k + m.shape[0]) * stride), [m.shape[0], size, size, channels]), leak.form, view, true);
     const recon = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
-    const details = { decoder: { ...cfg, epochs: decoder.epochs, finalLoss: decoder.finalLoss, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
+    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
     const rec = await scoreImages(j, recon, labels, sources);
@@ -131,6 +132,14 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     j.judge.dispose();
     model?.policy?.dispose();
   }
+}
+
+/** Per-channel std of the leaked samples' kept channels, in the attacker's order. */
+async function channelStdOf(leaked: Float32Array, n: number, shape: [number, number, number], view: AttackerView): Promise<Float32Array> {
+  const std = tf.tidy(() => tf.moments(reorderLeaked(tf.tensor4d(leaked, [n, ...shape]), view.position), [0, 1, 2]).variance.sqrt());
+  const out = (await std.data()) as Float32Array;
+  std.dispose();
+  return out;
 }
 
 function pickRows32(all: Float32Array, idx: readonly number[], stride: number): Float32Array {

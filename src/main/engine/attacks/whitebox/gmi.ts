@@ -6,11 +6,17 @@
  * (GMI: lambda = 100). Several restarts per identity; the best by the target's confidence are kept.
  * [ours] Adam on z (GMI uses SGD with momentum), z clipped to [-2, 2] after each step (GMI: [-1, 1]),
  * all (identity, restart) pairs optimised together in chunks: their losses are independent.
+ * [ours, after Plug & Play Attacks, Struppek et al. 2022] restarts start from the latents of a shared
+ * random pool that the target already scores highest for the identity; the identity loss sees a
+ * random view of each step's faces (views.ts); confidence for selection is averaged over fixed views.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Params } from '../../models/params.ts';
 import { discriminate, generate, toPixels, type GanConfig } from '../gan/nets.ts';
+import { hashSeed, Rng } from '../../../data/synth/random.ts';
+import { generateLinear, type LinearPrior } from '../gan/linear-prior.ts';
 import { latents } from '../gan/train-gan.ts';
+import { applyView, randomView, selectionViews } from './views.ts';
 
 /** The attacked model as the white-box attacker holds it: pixels `[N, S, S, C]` (0..255) -> logits `[N, classes]`, differentiable. */
 export interface WhiteboxTarget {
@@ -29,6 +35,10 @@ export interface WhiteboxConfig {
   keep: number;
   /** latents optimised together */
   chunk: number;
+  /** random latents scored by the target once; each identity's restarts start from its best (0: random starts) */
+  pool: number;
+  /** random zoom-in of up to this fraction (and mirroring) of the faces the identity loss sees (0: none) */
+  maxZoom: number;
   seed: number;
 }
 
@@ -52,34 +62,71 @@ interface Chunk {
   start: number;
 }
 
-/** Optimises one chunk of latents; returns the final pixels and each latent's target confidence. */
-async function invertChunk(prior: { params: Params; gan: GanConfig }, target: WhiteboxTarget, labels: number[], cfg: WhiteboxConfig, chunkSeed: number, hooks: InversionHooks & { tick: () => Promise<void> }): Promise<{ pixels: Float32Array; confidence: Float32Array } | null> {
+/** The face prior GMI searches: the cached GAN (generator + discriminator), or the linear Gaussian prior (linear-prior.ts). */
+export type Prior = { params: Params; gan: GanConfig } | { linear: LinearPrior };
+
+interface LatentModel {
+  latent: number;
+  channels: 1 | 3;
+  /** |z| bound per coordinate after each step */
+  clip: number;
+  generate(z: tf.Tensor2D): tf.Tensor4D;
+  /** -log p(realistic) per face `[N]` */
+  realism(z: tf.Tensor2D, images: tf.Tensor4D): tf.Tensor1D;
+}
+
+/** [ours] the linear prior's coordinates are standard normal: clipped at 3 (GMI clips its GAN's at 1; ours at 2). */
+function latentModel(prior: Prior): LatentModel {
+  if ('linear' in prior) {
+    const p = prior.linear;
+    return { latent: p.latent, channels: p.channels, clip: 3, generate: (z) => generateLinear(p, z), realism: (z) => z.square().sum(1).mul(0.5) as tf.Tensor1D };
+  }
   const ctx = { params: prior.params, training: false };
-  const init = tf.tidy(() => latents(labels.length, prior.gan.latent, cfg.seed, chunkSeed, 3).clipByValue(-2, 2));
+  return {
+    latent: prior.gan.latent,
+    channels: prior.gan.channels,
+    clip: 2,
+    generate: (z) => generate(ctx, prior.gan, z),
+    realism: (_z, images) => tf.softplus(discriminate(ctx, prior.gan, images).neg()) as tf.Tensor1D,
+  };
+}
+
+/** The target's softmax probability of each row's label, averaged over the selection views. */
+function viewConfidence(target: WhiteboxTarget, px: tf.Tensor4D, onehot: tf.Tensor2D, maxZoom: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    const views = maxZoom > 0 ? selectionViews(target.size, maxZoom) : [{ mirror: false, zoom: 1, dy: 0, dx: 0 }];
+    const probs = views.map((v) => tf.softmax(target.logits(applyView(px, v))).mul(onehot).sum(1));
+    return tf.addN(probs).div(views.length) as tf.Tensor1D;
+  });
+}
+
+/** Optimises one chunk of latents from `init`; returns the final pixels and each latent's target confidence. */
+async function invertChunk(prior: LatentModel, target: WhiteboxTarget, labels: number[], init: tf.Tensor2D, cfg: WhiteboxConfig, chunkSeed: number, hooks: InversionHooks & { tick: () => Promise<void> }): Promise<{ pixels: Float32Array; confidence: Float32Array } | null> {
   const z = tf.variable(init, true);
-  init.dispose();
   const y = tf.tensor1d(labels, 'int32');
-  const onehot = tf.tidy(() => tf.oneHot(y, target.classes).toFloat());
+  const onehot = tf.tidy(() => tf.oneHot(y, target.classes).toFloat()) as tf.Tensor2D;
   const opt: tf.Optimizer = tf.train.adam(cfg.lr);
+  const rng = new Rng(hashSeed(cfg.seed, chunkSeed, 0x71e3));
   try {
     for (let step = 0; step < cfg.steps; step++) {
       if (hooks.signal?.aborted || hooks.shouldStop?.()) return null;
+      const view = cfg.maxZoom > 0 ? randomView(target.size, cfg.maxZoom, rng) : { mirror: false, zoom: 1, dy: 0, dx: 0 };
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
-          const images = generate(ctx, prior.gan, z as tf.Tensor2D);
-          const prior_ = tf.softplus(discriminate(ctx, prior.gan, images).neg());
-          const logits = target.logits(toPixels(images, target.size));
+          const images = prior.generate(z as tf.Tensor2D);
+          const prior_ = prior.realism(z as tf.Tensor2D, images);
+          const logits = target.logits(applyView(toPixels(images, target.size), view));
           const ce = tf.neg(onehot.mul(tf.logSoftmax(logits)).sum(1));
           return prior_.add(ce.mul(cfg.lambda)).sum() as tf.Scalar;
         }, [z]);
         opt.applyGradients(grads);
-        z.assign(z.clipByValue(-2, 2));
+        z.assign(z.clipByValue(-prior.clip, prior.clip) as tf.Tensor2D);
       });
       await hooks.tick();
     }
     const [pixels, conf] = tf.tidy(() => {
-      const px = toPixels(generate(ctx, prior.gan, z as tf.Tensor2D), target.size).clipByValue(0, 255) as tf.Tensor4D;
-      return [px, tf.softmax(target.logits(px)).mul(onehot).sum(1)];
+      const px = toPixels(prior.generate(z as tf.Tensor2D), target.size).clipByValue(0, 255) as tf.Tensor4D;
+      return [px, viewConfidence(target, px, onehot, cfg.maxZoom)];
     });
     const out = { pixels: (await pixels.data()) as Float32Array, confidence: (await conf.data()) as Float32Array };
     tf.dispose([pixels, conf]);
@@ -90,8 +137,36 @@ async function invertChunk(prior: { params: Params; gan: GanConfig }, target: Wh
   }
 }
 
+/** Starting latents `[pairs, latent]`: per identity, its best-scoring latents of a shared random pool (or fresh random ones). */
+async function startingLatents(prior: LatentModel, target: WhiteboxTarget, pairs: number[], cfg: WhiteboxConfig): Promise<Float32Array> {
+  const d = prior.latent;
+  const n = Math.max(cfg.pool, 1);
+  const pool = tf.tidy(() => latents(cfg.pool > 0 ? n : pairs.length, d, cfg.seed, 0, 0x9001).clipByValue(-prior.clip, prior.clip));
+  const zs = (await pool.data()) as Float32Array;
+  pool.dispose();
+  if (cfg.pool <= 0) return zs;
+  const probs = new Float32Array(n * target.classes);
+  for (let i = 0; i < n; i += cfg.chunk) {
+    const m = Math.min(cfg.chunk, n - i);
+    const p = tf.tidy(() => tf.softmax(target.logits(toPixels(prior.generate(tf.tensor2d(zs.subarray(i * d, (i + m) * d), [m, d])), target.size))));
+    probs.set((await p.data()) as Float32Array, i * target.classes);
+    p.dispose();
+  }
+  const out = new Float32Array(pairs.length * d);
+  const used = new Map<number, number>();
+  pairs.forEach((id, k) => {
+    const rank = used.get(id) ?? 0;
+    used.set(id, rank + 1);
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => probs[b * target.classes + id] - probs[a * target.classes + id] || a - b);
+    const pick = order[rank % n];
+    out.set(zs.subarray(pick * d, (pick + 1) * d), k * d);
+  });
+  return out;
+}
+
 /** Runs GMI for each identity; null when cancelled. */
-export async function invertWhitebox(prior: { params: Params; gan: GanConfig }, target: WhiteboxTarget, identities: number[], cfg: WhiteboxConfig, hooks: InversionHooks = {}): Promise<Candidates[] | null> {
+export async function invertWhitebox(face: Prior, target: WhiteboxTarget, identities: number[], cfg: WhiteboxConfig, hooks: InversionHooks = {}): Promise<Candidates[] | null> {
+  const prior = latentModel(face);
   const pairs = identities.flatMap((id) => Array.from({ length: cfg.restarts }, () => id));
   const chunks: Chunk[] = [];
   for (let i = 0; i < pairs.length; i += cfg.chunk) chunks.push({ identities: pairs.slice(i, i + cfg.chunk), start: i });
@@ -101,11 +176,15 @@ export async function invertWhitebox(prior: { params: Params; gan: GanConfig }, 
     done++;
     await hooks.onProgress?.(done, total);
   };
-  const per = target.size * target.size * prior.gan.channels;
+  const per = target.size * target.size * prior.channels;
   const all = new Float32Array(pairs.length * per);
   const conf = new Float32Array(pairs.length);
+  const starts = await startingLatents(prior, target, pairs, cfg);
+  const d = prior.latent;
   for (const [index, c] of chunks.entries()) {
-    const r = await invertChunk(prior, target, c.identities, cfg, index, { ...hooks, tick });
+    const init = tf.tensor2d(starts.subarray(c.start * d, (c.start + c.identities.length) * d), [c.identities.length, d]);
+    const r = await invertChunk(prior, target, c.identities, init, cfg, index, { ...hooks, tick });
+    init.dispose();
     if (!r) return null;
     all.set(r.pixels, c.start * per);
     conf.set(r.confidence, c.start);

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { disposeLinearPrior, fitLinearPrior } from '../../../../../src/main/engine/attacks/gan/linear-prior.ts';
 import { ganParams } from '../../../../../src/main/engine/attacks/gan/train-gan.ts';
 import { invertWhitebox, type WhiteboxConfig } from '../../../../../src/main/engine/attacks/whitebox/gmi.ts';
 import { whiteboxTarget } from '../../../../../src/main/engine/attacks/whitebox/target.ts';
@@ -8,7 +9,7 @@ import { createFaceModel, disposeFaceModel } from '../../../../../src/main/engin
 import { synthTrainData } from '../../../../helpers/train-data.ts';
 
 const gan = { latent: 8, width: 2, channels: 1 as const, classes: 0 };
-const cfg = (steps: number): WhiteboxConfig => ({ restarts: 3, steps, lr: 0.1, lambda: 100, keep: 2, chunk: 4, seed: 2 });
+const cfg = (steps: number, extra: Partial<WhiteboxConfig> = {}): WhiteboxConfig => ({ restarts: 3, steps, lr: 0.1, lambda: 100, keep: 2, chunk: 4, pool: 0, maxZoom: 0, seed: 2, ...extra });
 
 describe('white-box GMI', () => {
   beforeAll(() => selectBackend('wasm'));
@@ -35,6 +36,37 @@ describe('white-box GMI', () => {
     expect(await weights()).toEqual(w0);
     disposeFaceModel(model);
     prior.params.dispose();
+  });
+
+  it('starts each identity from the pool latents the target scores highest, and optimises through random views', async () => {
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 4 } }), synthTrainData(4, 3, 32));
+    const prior = { params: ganParams(gan, 3), gan };
+    const before = tf.memory().numTensors;
+    const random = await invertWhitebox(prior, whiteboxTarget(model), [0, 1, 2, 3], cfg(0));
+    const pooled = await invertWhitebox(prior, whiteboxTarget(model), [0, 1, 2, 3], cfg(0, { pool: 40 }));
+    // the pool's first latents are the random starts, so its best can only be as good or better
+    for (const [i, c] of pooled!.entries()) expect(c.confidence[0]).toBeGreaterThanOrEqual(random![i].confidence[0]);
+    expect(pooled!.reduce((s, c) => s + c.confidence[0], 0)).toBeGreaterThan(random!.reduce((s, c) => s + c.confidence[0], 0));
+    const viewed = await invertWhitebox(prior, whiteboxTarget(model), [0, 1], cfg(8, { pool: 40, maxZoom: 0.15 }));
+    expect(viewed!.every((c) => c.confidence[0] > pooled![c.identity].confidence[0])).toBe(true);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeFaceModel(model);
+    prior.params.dispose();
+  });
+
+  it('searches the linear face prior as well, raising the confidence of each identity', async () => {
+    const data = synthTrainData(3, 4, 32);
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 3 } }), data);
+    const faces = tf.tidy(() => tf.tensor4d(Float32Array.from(data.pixels), [12, 32, 32, 1]).div(127.5).sub(1).resizeBilinear([64, 64]) as tf.Tensor4D);
+    const linear = await fitLinearPrior(faces, 6, 1);
+    faces.dispose();
+    const before = tf.memory().numTensors;
+    const start = await invertWhitebox({ linear }, whiteboxTarget(model), [0, 1, 2], cfg(0));
+    const end = await invertWhitebox({ linear }, whiteboxTarget(model), [0, 1, 2], cfg(10, { pool: 16, maxZoom: 0.1 }));
+    for (const [i, c] of end!.entries()) expect(c.confidence[0], `identity ${c.identity}`).toBeGreaterThan(start![i].confidence[0]);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeLinearPrior(linear);
+    disposeFaceModel(model);
   });
 
   it('returns null when cancelled', async () => {
