@@ -147,6 +147,7 @@ describe('the studio views in Chromium', () => {
     await page.getByRole('heading', { name: 'cancel-me', level: 2 }).waitFor({ timeout: 30_000 });
     const status = page.locator('.run-page .status');
     await expect.poll(() => status.textContent(), { timeout: 30_000 }).toBe('running');
+    expect(await form.getByRole('button', { name: 'Train' }).isEnabled(), 'the form can start another run while one trains').toBe(true);
     const started = Date.now();
     await nav('Datasets');
     await page.locator('.dataset-row', { hasText: 'faces' }).waitFor();

@@ -23,7 +23,7 @@ export const EXIT: Record<ErrorCode, number> = {
 export interface Output {
   json: boolean;
   stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   /** a line appended to every progress line (the demo's step and whole-demo ETA); none when unset */
   status?: () => string | null;
 }
@@ -91,7 +91,9 @@ export function progressPrinter(out: Output, now: () => number = () => performan
       const width = 28;
       const filled = Math.round(frac * width);
       const bar = `[${'#'.repeat(filled)}${' '.repeat(width - filled)}]`;
-      out.stderr.write(`\r${bar} ${String(Math.round(frac * 100)).padStart(3)}% ${job.done}/${job.total} ${formatEta(job.etaSeconds)} ${jobText(job)}${tail}\x1b[K`);
+      // one terminal row at most: a wrapped line would not be redrawn in place
+      const line = `${bar} ${String(Math.round(frac * 100)).padStart(3)}% ${job.done}/${job.total} ${formatEta(job.etaSeconds)}${tail} | ${jobText(job)}`;
+      out.stderr.write(`\r${out.stderr.columns ? line.slice(0, out.stderr.columns - 1) : line}\x1b[K`);
       if (finished) out.stderr.write('\n');
       return;
     }

@@ -115,7 +115,7 @@ function referenceVerdict(entry: DefenceEntry, privateIdentities: number): Verdi
       top.kind === 'reconstruction'
         ? `Without a defence, a leaked copy of the training set is the faces themselves: the judge recognised ${people(top, privateIdentities)} in it; this is the leak every defence is measured against.`
         : `Without a defence, ${attacker(top.kind, 'none')} recognised ${people(top, privateIdentities)} (${attackName(top.kind)}); this is the leak every defence is measured against.`,
-    caveat: weakNote(entry.attacks.filter((a) => a.acc1 !== null && isWeak(a, privateIdentities)), privateIdentities, 'on this model'),
+    caveat: weakNote(entry.attacks.filter((a) => a.acc1 !== null && isWeak(a, privateIdentities)), privateIdentities, true),
   };
 }
 
@@ -143,15 +143,16 @@ export function isWeak(ref: AttackResult, privateIdentities: number): boolean {
 }
 
 /** "Not counted, too weak ...: white-box model inversion (1 of 12 people), ..."; null when none. */
-function weakNote(weak: readonly AttackResult[], privateIdentities: number, where: string): string | null {
+function weakNote(weak: readonly AttackResult[], privateIdentities: number, reference: boolean): string | null {
   if (weak.length === 0) return null;
   const list = weak.map((a) => `${attackName(a.kind)} (${people(a, privateIdentities)})`).join(', ');
-  return `Not counted, too weak ${where} to show anything (at most ${WEAK_ATTACK_CHANCE_MULTIPLE} times chance): ${list}.`;
+  const times = `at most ${WEAK_ATTACK_CHANCE_MULTIPLE} times chance`;
+  return reference ? `Too weak on this model to show anything (${times}), so no verdict counts them: ${list}.` : `Not counted, too weak on the undefended model to show anything (${times}): ${list}.`;
 }
 
 /** What the verdict set aside, and, when every attack on the model itself was weak, that the verdict covers the masked training set only. */
 function caveatOf(ps: readonly Pair[], decisiveKind: string | null, privateIdentities: number): string | null {
-  const note = weakNote(ps.filter((p) => p.weak).map((p) => p.ref), privateIdentities, 'on the undefended model');
+  const note = weakNote(ps.filter((p) => p.weak).map((p) => p.ref), privateIdentities, false);
   const modelAttacks = ps.filter((p) => p.own.kind !== 'reconstruction');
   const modelUntested = decisiveKind === 'reconstruction' && modelAttacks.every((p) => p.weak);
   const scope = modelUntested ? ' So this verdict is about a leaked masked training set only: no attack strong enough tested the trained model itself.' : '';

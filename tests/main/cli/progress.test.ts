@@ -41,3 +41,15 @@ describe('the progress printer in a pipe or log (no TTY)', () => {
     expect(p.lines[0]).toMatch(/\| demo \[3\/9\] 1m in, about 4m left$/);
   });
 });
+
+describe('the progress printer on a terminal', () => {
+  it('redraws one row, cut to the terminal width, with the whole-demo status before the job name', () => {
+    const written: string[] = [];
+    const out: Output = { json: false, stdout: { write: () => true } as never, stderr: { isTTY: true, columns: 80, write: (s: string) => (written.push(s), true) } as never, status: () => 'demo [8/22] 1m20s in, about 3m left' };
+    progressPrinter(out)(job(3, 8, 'training the GAN prior on public faces'));
+    expect(written[0].startsWith('\r[')).toBe(true);
+    const row = written[0].slice(1).replace('\x1b[K', '');
+    expect(row.length).toBeLessThanOrEqual(79);
+    expect(row).toContain('| demo [8/22] 1m20s in, about 3m left');
+  });
+});

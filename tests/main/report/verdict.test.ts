@@ -121,6 +121,14 @@ describe('the verdict rule', () => {
     const v = verdict({ entry: entry('freq-mixup', 0.77, [attack('whitebox', 0.17, 12, 2), attack('reconstruction', 0.08, 12, 1)]), reference: ref, privateIdentities: 12 });
     expect(v.level).toBe('protects');
     expect(v.sentence).toContain('recognised 1 of 12 people (reconstruction from the masked training set), against 12 of 12 people');
+    expect(v.caveat).toBe(
+      'Not counted, too weak on the undefended model to show anything (at most 2 times chance): white-box model inversion (1 of 12 people). So this verdict is about a leaked masked training set only: no attack strong enough tested the trained model itself.',
+    );
+  });
+
+  it('adds no caveat when every attack is strong enough on the undefended model', () => {
+    const ref = entry('none', 0.98, [attack('whitebox', 0.5, 12, 6)]);
+    expect(verdict({ entry: entry('adaptive', 0.97, [attack('whitebox', 0.1, 12, 1)]), reference: ref, privateIdentities: 12 }).caveat).toBeNull();
   });
 
   it('judges by the conclusive attack where the defence fares worst', () => {

@@ -86,9 +86,9 @@ export function reconstructionsSection(data: ReportData): string {
 function summary(data: ReportData): string {
   const counts = new Map<string, number>();
   for (const d of data.defences) if (d.defense !== 'none') counts.set(verdictOf(data, d).headline, (counts.get(verdictOf(data, d).headline) ?? 0) + 1);
-  const parts = [...counts.entries()].map(([h, n]) => `${n} ${h.toLowerCase()}`);
+  const parts = [...counts.entries()].map(([h, n]) => `"${h}" ${n} time${n === 1 ? '' : 's'}`);
   const defended = data.defences.filter((d) => d.defense !== 'none').length;
-  return `${defended} defended model${defended === 1 ? '' : 's'} on ${data.privateIdentities} private people${parts.length ? `: ${parts.join(', ')}` : ''}.`;
+  return `${defended} defended model${defended === 1 ? '' : 's'} on ${data.privateIdentities} private people${parts.length ? `; verdicts: ${parts.join(', ')}` : ''}.`;
 }
 
 /** A warning at the top when no attack was run: without one, every defence looks safe. */

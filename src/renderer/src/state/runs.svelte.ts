@@ -11,7 +11,7 @@ export class RunsState {
   list = $state<RunSummary[]>([]);
   loaded = $state(false);
   error = $state<string | null>(null);
-  /** requests sent and not answered yet (the train form stays usable: runs are jobs) */
+  /** train requests whose run has not appeared yet: the form is busy only until then (runs are jobs) */
   starting = $state(0);
   openId = $state<string | null>(null);
   detail = $state<RunDetail | null>(null);
@@ -19,13 +19,18 @@ export class RunsState {
   private readonly api: VeilApi;
   /** open the next new run that appears (the one this window just started) */
   private follow = false;
+  /** one per train request in flight: ends its `starting` count once (its run appeared, or the call ended) */
+  private readonly releases: (() => void)[] = [];
 
   constructor(api: VeilApi) {
     this.api = api;
     api.on('runs.changed', ({ runId }) => {
-      if (this.follow && !this.list.some((r) => r.id === runId)) {
-        this.follow = false;
-        void this.open(runId);
+      if (!this.list.some((r) => r.id === runId)) {
+        this.releases.shift()?.();
+        if (this.follow) {
+          this.follow = false;
+          void this.open(runId);
+        }
       }
       void this.refresh();
       if (runId === this.openId) void this.loadDetail(runId);
@@ -44,7 +49,7 @@ export class RunsState {
 
   /** Starts a training run; the call returns when the run ends, the view opens the new run at once. */
   async train(req: RequestOf<'runs.train'>): Promise<void> {
-    this.starting++;
+    const release = this.begin();
     this.error = null;
     this.follow = true;
     try {
@@ -52,8 +57,23 @@ export class RunsState {
       if (!r.ok && r.error.code !== 'CANCELLED') this.error = r.error.message;
       await this.refresh();
     } finally {
-      this.starting--;
+      release();
     }
+  }
+
+  /** Counts a start until its run appears (`runs.changed`) or its call ends, whichever comes first. */
+  private begin(): () => void {
+    this.starting++;
+    let done = false;
+    const release = (): void => {
+      if (done) return;
+      done = true;
+      this.starting--;
+      const at = this.releases.indexOf(release);
+      if (at >= 0) this.releases.splice(at, 1);
+    };
+    this.releases.push(release);
+    return release;
   }
 
   async resume(id: string): Promise<void> {
