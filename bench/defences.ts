@@ -32,14 +32,15 @@ const VARIANTS: { label: string; args: string[] }[] = [
   { label: 'none', args: ['--defense', 'none'] },
   { label: 'adaptive (budget 0.03)', args: ['--defense', 'adaptive', '--accuracy-budget', '0.03'] },
   { label: 'freq-mixup k=2', args: ['--defense', 'freq-mixup', '--k', '2'] },
-  { label: 'ppfr-fd', args: ['--defense', 'ppfr-fd'] },
   { label: 'freq-mixup k=4', args: ['--defense', 'freq-mixup', '--k', '4'] },
+  { label: 'freq-mixup k=3', args: ['--defense', 'freq-mixup', '--k', '3'] },
+  { label: 'freq-mixup k=6', args: ['--defense', 'freq-mixup', '--k', '6'] },
+  { label: 'ppfr-fd', args: ['--defense', 'ppfr-fd'] },
   { label: 'mixup k=2', args: ['--defense', 'mixup'] },
   { label: 'instahide k=4', args: ['--defense', 'instahide'] },
-  { label: 'freq-mixup k=3', args: ['--defense', 'freq-mixup', '--k', '3'] },
   { label: 'freq-mixup k=5', args: ['--defense', 'freq-mixup', '--k', '5'] },
-  { label: 'freq-mixup k=6', args: ['--defense', 'freq-mixup', '--k', '6'] },
   { label: 'dp-sgd (sigma 1, C 1)', args: ['--defense', 'dp-sgd'] },
+  { label: 'ppfr-fd (learned selection)', args: ['--defense', 'ppfr-fd', '--channel-selection', 'learned'] },
 ];
 
 interface Row {

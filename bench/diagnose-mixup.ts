@@ -6,7 +6,6 @@
  * training images, plus clean training accuracy. A diagnostic that prints numbers, not a test.
  */
 import * as tf from '@tensorflow/tfjs';
-import Database from 'better-sqlite3';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,6 +21,7 @@ import type { TrainData } from '../src/main/engine/train/data.ts';
 import { createFaceModel, type FaceModel } from '../src/main/engine/train/face-model.ts';
 import { train } from '../src/main/engine/train/trainer.ts';
 import type { Defense } from '../src/shared/domain/run.ts';
+import { orlSplit } from './orl-split.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const { values: o } = parseArgs({
@@ -41,18 +41,6 @@ const { values: o } = parseArgs({
   },
 });
 
-function orl(home: string): { data: Omit<TrainData, 'pixels'>; cacheFile: string; count: number } {
-  const db = new Database(join(home, 'veil.sqlite'), { readonly: true });
-  const ds = db.prepare("SELECT id, cache_file AS cacheFile, size, channels FROM datasets WHERE name = 'orl'").get() as { id: string; cacheFile: string; size: number; channels: 1 | 3 };
-  const rows = db.prepare('SELECT label, split, cache_index AS row FROM images WHERE dataset_id = ? ORDER BY id').all(ds.id) as { label: number; split: string; row: number }[];
-  const count = (db.prepare('SELECT COUNT(*) AS n FROM images WHERE dataset_id = ?').get(ds.id) as { n: number }).n;
-  db.close();
-  const labels = [...new Set(rows.filter((r) => r.split === 'train' || r.split === 'heldout').map((r) => r.label))].sort((a, b) => a - b);
-  const classOf = new Map(labels.map((l, i) => [l, i]));
-  const pick = (split: string) => rows.filter((r) => r.split === split).map((r) => ({ row: r.row, label: classOf.get(r.label)! }));
-  return { data: { size: ds.size, channels: ds.channels, train: pick('train'), heldout: pick('heldout'), classes: labels.length }, cacheFile: join(home, ds.cacheFile), count };
-}
-
 /** Held-out accuracy with statistics re-estimated on clean training images; the running ones restored after. */
 function recalibratedAccuracy(model: FaceModel, data: TrainData): Promise<number> {
   const o = { rows: data.train.map((t) => t.row), batch: model.config.batch / model.config.workers };
@@ -61,7 +49,7 @@ function recalibratedAccuracy(model: FaceModel, data: TrainData): Promise<number
 
 const home = resolve(o.home!);
 const backend = await selectBackend();
-const { data: split, cacheFile, count } = orl(home);
+const { data: split, cacheFile, count } = orlSplit(home);
 const data: TrainData = { ...split, pixels: await readPixelCache(cacheFile, { count, size: split.size, channels: split.channels }) };
 const workers = Number(o.workers);
 const resolved = resolveConfig({ defense: o.defense as Defense, profile: 'standard', seed: Number(o.seed), backend, epochs: Number(o.epochs), input: { size: data.size, channels: data.channels, classes: data.classes }, workers, trainCount: data.train.length, defence: o.k ? { k: Number(o.k) } : {} });
