@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { hashSeed, Rng } from '../../data/synth/random.ts';
 import { COEFFS } from '../masking/dct.ts';
-import { fitFrontEnd, frequencyChannels, type FrontEndState } from '../masking/front-end.ts';
+import { fitFrontEnd, frequencyChannels, selectChannels, type FrontEndState } from '../masking/front-end.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { dense, denseParams, type Ctx } from '../models/layers.ts';
 import { frNetForward, frNetParams, type FrNetConfig } from '../models/fr-net.ts';
@@ -29,15 +29,12 @@ export const MASKING_NET_DEFAULTS: MaskingNetConfig = { epochs: 4, beta: 2, batc
 /** the DC channels' gate value (always dropped; finite so that it survives JSON) */
 const DC_GATE = -1e9;
 
-/** Top `keep` AC channels of each plane by gate value (ties by index), as channel ids p*64 + uv. */
+/**
+ * Top `keep` AC channels of each plane by gate value (ties by index), as channel ids p*64 + uv: the
+ * front end's own per-plane selection, which keeps the lowest scores, run on the negated gates.
+ */
 export function topChannels(gates: readonly number[], planes: number, keep: number): number[] {
-  const kept: number[] = [];
-  for (let p = 0; p < planes; p++) {
-    const acs = Array.from({ length: COEFFS - 1 }, (_, i) => p * COEFFS + i + 1);
-    acs.sort((a, b) => gates[b] - gates[a] || a - b);
-    kept.push(...acs.slice(0, keep));
-  }
-  return kept.sort((a, b) => a - b);
+  return selectChannels(gates.map((g) => -g), planes, keep);
 }
 
 /** Learns the gates on the training images and returns them (one per channel; DC at DC_GATE). */
