@@ -18,6 +18,7 @@ import { JUDGE_VERSION } from '../engine/judge/judge-version.ts';
 import type { FromWorker } from '../engine/protocol.ts';
 import type { Store } from '../store/store.ts';
 import { resolvePublic } from './attack-public.ts';
+import { chooseAttack, toPick } from './attack-choice.ts';
 import { noneReference } from './compare.ts';
 import { callEngine } from './engine-call.ts';
 import type { EventBus } from './event-bus.ts';
@@ -146,7 +147,8 @@ export function attackResult(store: Store, id: string): AttackResult {
   const m = a.metrics!;
   const run = store.runs.resolve(a.runId);
   const refRun = noneReference(store, run);
-  const ref: AttackSummary | null = refRun && refRun.id !== run.id ? store.attacks.latestDone(refRun.id, a.kind, a.judge) : null;
+  const own = toPick(store, a, a.config);
+  const ref: AttackSummary | null = refRun && refRun.id !== run.id ? (chooseAttack(store, refRun.id, a.kind, { judge: a.judge, profile: own.profile, public: own.public, key: own.key })?.summary ?? null) : null;
   return {
     attackId: a.id,
     runId: a.runId,

@@ -134,6 +134,18 @@ export interface ScoreCls {
   tarAtFar1e3: number | null;
 }
 
+/** Which attack fed a `compare` column, and how it was run. */
+export interface CompareAttackSource {
+  attackId: string;
+  judge: JudgeKind;
+  profile: 'quick' | 'standard';
+  /** the attacker's public data: a dataset's name, or null for the run dataset's own public identities */
+  public: string | null;
+  key: KeyMode;
+  /** private identities attacked (null: all) */
+  targets: number | null;
+}
+
 /** One `compare` row (CLI.md). */
 export interface CompareRow {
   runId: string;
@@ -150,8 +162,11 @@ export interface CompareRow {
   s2: number | null;
   s3: number | null;
   s4: number | null;
-  /** the newest finished attack of each kind on this run */
-  attacks: Partial<Record<AttackKind, Pick<JudgeScores, 'acc1' | 'acc5' | 'knnDist' | 'psnr' | 'ssim'> & { attackId: string; judge: JudgeKind }>>;
+  /**
+   * the finished attack of each kind that speaks for this run: the strongest comparable one
+   * (standard over quick, all targets, key known, the reference's public source), with what fed it
+   */
+  attacks: Partial<Record<AttackKind, Pick<JudgeScores, 'acc1' | 'acc5' | 'knnDist' | 'psnr' | 'ssim'> & CompareAttackSource>>;
   /** the `none` run this row is compared with (Score_cls and attack references); null when none */
   referenceRunId: string | null;
   /** equal for runs whose frozen configs differ only in the seed (seed-group.ts): one group on the scatter */
