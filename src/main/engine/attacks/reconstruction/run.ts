@@ -121,7 +121,7 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inputs = (m: tf.Tensor4D, k: number): tf.Tensor4D => attackerInputs(m, tf.tensor4d(visual.subarray(k * stride, (k + m.shape[0]) * stride), [m.shape[0], size, size, channels]), leak.form, view, true);
     const recon = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
-    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
+    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, heldBack: decoder.heldBack, identity: decoder.identity, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
     const rec = await scoreImages(j, recon, labels, sources);
