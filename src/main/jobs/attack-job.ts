@@ -41,12 +41,15 @@ export function checkKind(kind: StartRequest['kind']): void {
 }
 
 /** Refuses a request the attack could never honour, before its row exists. */
-export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior'>): void {
+export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior' | 'decoderLoss'>): void {
   if (req.kind === 'whitebox' && req.key === 'unknown') {
     throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
   }
   if (req.prior !== undefined && req.kind !== 'whitebox') {
     throw new AppError('VALIDATION', `--prior chooses the white-box attack's face prior; the ${req.kind} attack takes none (drop --prior).`);
+  }
+  if (req.decoderLoss !== undefined && req.kind !== 'reconstruction') {
+    throw new AppError('VALIDATION', `--decoder-loss chooses the reconstruction attack's decoder loss; the ${req.kind} attack has no decoder (drop --decoder-loss).`);
   }
 }
 
@@ -95,7 +98,7 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
     // the GAN attacks' prior cache: one prior per public source, reused by every attack
-    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan' },
+    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared' },
   };
 }
 

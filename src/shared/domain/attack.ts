@@ -18,6 +18,9 @@ export type KeyMode = (typeof KEY_MODES)[number];
 /** The white-box attack's face prior: the GAN (GMI's own, the default) or the linear Gaussian prior of the public faces [ours]. */
 export const WHITEBOX_PRIORS = ['gan', 'linear'] as const;
 export type WhiteboxPrior = (typeof WHITEBOX_PRIORS)[number];
+/** The reconstruction decoder's loss: squared error alone, or then fine-tuned with an identity loss (a frozen public face network) */
+export const DECODER_LOSSES = ['squared', 'identity'] as const;
+export type DecoderLoss = (typeof DECODER_LOSSES)[number];
 
 /** Attack statuses: those of runs (an interrupted attack restarts with `attacks.resume`). */
 export type AttackStatus = RunStatus;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttackMetrics, AttackSummary, CompareResponse } from '../../../src/shared/domain/attack.ts';
 import { compareTable } from '../../../src/main/cli/commands/compare.ts';
 import { rankAttacks, type AttackPick } from '../../../src/main/jobs/attack-choice.ts';
-import { attackResult } from '../../../src/main/jobs/attack-job.ts';
+import { attackResult, checkKey } from '../../../src/main/jobs/attack-job.ts';
 import { tempBackend } from '../../helpers/temp.ts';
 
 const metrics = (acc1: number, maskedSsim = 0.4): AttackMetrics => ({
@@ -67,5 +67,12 @@ describe('compare with quick and standard attacks on the same runs', () => {
   it("gives `veil attack` the reference run's attack of the same profile and public data", () => {
     expect(attackResult(b.store, 'atk_fd_std_pub').reference?.attackId).toBe('atk_none_std');
     expect(attackResult(b.store, 'atk_fd_quick').reference?.attackId).toBe('atk_none_std');
+  });
+});
+
+describe('--decoder-loss', () => {
+  it('is refused for attacks without a decoder, before anything is recorded', () => {
+    expect(() => checkKey({ kind: 'whitebox', key: 'known', decoderLoss: 'identity' })).toThrow(/no decoder/);
+    expect(() => checkKey({ kind: 'reconstruction', key: 'known', decoderLoss: 'identity' })).not.toThrow();
   });
 });

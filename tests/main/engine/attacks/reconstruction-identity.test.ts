@@ -5,7 +5,7 @@ import { publicFaces } from '../../../../src/main/engine/attacks/public-data.ts'
 import { knownKeyView } from '../../../../src/main/engine/attacks/reconstruction/frequency.ts';
 import { holdBackRows } from '../../../../src/main/engine/attacks/reconstruction/held-back.ts';
 import { disposeIdentityNet, embedFaces, identityLoss, loadIdentityNet } from '../../../../src/main/engine/attacks/reconstruction/identity.ts';
-import { DECODER_PROFILES, disposeDecoder, trainDecoder } from '../../../../src/main/engine/attacks/reconstruction/train-decoder.ts';
+import { DECODER_PROFILES, decoderConfig, disposeDecoder, IDENTITY_STAGES, trainDecoder } from '../../../../src/main/engine/attacks/reconstruction/train-decoder.ts';
 import { fitFrontEnd } from '../../../../src/main/engine/masking/front-end.ts';
 
 const faces = (identities: number, perIdentity: number) => publicFaces({ kind: 'synthetic', seed: 4, identities, perIdentity }, 32, 1);
@@ -25,6 +25,11 @@ describe('held-back public faces', () => {
 });
 
 describe('identity loss', () => {
+  it('is a stage of its own only when asked for (--decoder-loss identity)', () => {
+    expect(decoderConfig('standard', 'squared').identity).toBeNull();
+    expect(decoderConfig('standard', 'identity')).toEqual({ ...DECODER_PROFILES.standard, identity: IDENTITY_STAGES.standard });
+  });
+
   it('is zero for the same faces, positive for other faces, and its gradient reaches the pixels', async () => {
     await selectBackend('wasm');
     const pub = faces(4, 2);

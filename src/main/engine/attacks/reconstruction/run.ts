@@ -22,7 +22,7 @@ import type { AttackHooks, AttackOutput, AttackRequest, AttackSampleFile } from 
 import { knownKeyView, reorderLeaked, type AttackerView } from './frequency.ts';
 import { attackerInputs, leakedSet, pixelView } from './leak.ts';
 import { channelsRecovered, estimateView } from './key-estimate.ts';
-import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
+import { decoderConfig, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
 
 const CHUNK = 32;
 
@@ -114,7 +114,7 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const faces = await loadPublicFaces(req);
     const truth = model.frontEnd ? knownKeyView(model.frontEnd) : pixelView(channels);
     const view = req.key === 'unknown' && model.frontEnd ? estimateWithPublic(leakedSamples, labels.length, leak.sampleShape, faces, model.frontEnd.planes) : truth;
-    const cfg = DECODER_PROFILES[req.profile];
+    const cfg = decoderConfig(req.profile, req.options.decoderLoss === 'identity' ? 'identity' : 'squared');
     const pub = leak.form === 'pixels' ? { model, reorder: false } : publicDefence(model, view, req.key);
     const leakedStd = !pub && leak.form === 'frequency' ? await channelStdOf(leakedSamples, labels.length, leak.sampleShape, view) : null;
     const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop }, pub, leakedStd);
