@@ -3,7 +3,8 @@
  * [--datasets lfw,orl] [--defenses none,ppfr-fd] [--seeds 1] [--backbone pretrained]` imports the
  * real datasets into a throwaway data directory (LFW colour 112, ORL grey 112), trains each
  * (dataset, defence, seed) with the standard profile, and prints one JSON line per run: held-out
- * identification and verification, seconds and peak resident memory of the process.
+ * identification and verification, the chosen crop and input gain, seconds, CPU seconds (user +
+ * system, every thread of the process) and peak resident memory of the process.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,10 +34,13 @@ try {
     for (const defense of values.defenses!.split(',') as Defense[])
       for (const seed of values.seeds!.split(',').map(Number)) {
         peak = process.memoryUsage().rss;
+        const cpu = process.cpuUsage();
         const r = await backend.router.invoke('runs.train', { dataset: name, defense, profile: 'standard', seed, backbone: values.backbone });
         if (!r.ok) throw new Error(r.error.message);
         const v = r.value as TrainResult;
-        console.log(JSON.stringify({ dataset: name, defense, seed, backbone: v.backbone ?? 'scratch', epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), seconds: v.seconds, peakRssMB: Math.round(peak / 2 ** 20) }));
+        const used = process.cpuUsage(cpu);
+        const bb = v.backbone ? { backbone: v.backbone.name, version: v.backbone.version, crop: v.backbone.crop, inputGain: v.backbone.inputGain ?? 1 } : { backbone: 'scratch' };
+        console.log(JSON.stringify({ dataset: name, defense, seed, ...bb, epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), ...(v.policy ? { meanK: +v.policy.meanK.toFixed(2) } : {}), seconds: v.seconds, cpuSeconds: Math.round((used.user + used.system) / 1e6), peakRssMB: Math.round(peak / 2 ** 20) }));
       }
   }
 } finally {

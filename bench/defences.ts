@@ -1,6 +1,7 @@
 /**
  * Every defence on ORL (112 grey, standard profile), seeds 1-3: `node bench/defences.ts [--home DIR]
- * [--seeds 1,2,3] [--only adaptive,none,'freq-mixup k=3'] [--out FILE.jsonl] [--table]`. Imports ORL
+ * [--seeds 1,2,3] [--only adaptive,none,'freq-mixup k=3'] [--epochs N] [--out FILE.jsonl] [--table]`
+ * (`--epochs` overrides the profile's epochs; such rows are kept and printed apart). Imports ORL
  * once into its own data folder, trains each (defence, seed) with `veil train --json` under
  * /usr/bin/time (wall, user+sys CPU, peak RSS, load average around it), appends one JSON line per run
  * (a rerun resumes a partial table), and prints the table: mean and min-max per defence. Not a test.
@@ -20,15 +21,17 @@ const { values } = parseArgs({
     only: { type: 'string' },
     out: { type: 'string', default: join(root, 'bench', 'results', 'defences.jsonl') },
     table: { type: 'boolean', default: false },
+    epochs: { type: 'string' },
     orl: { type: 'string', default: join(root, '..', 'shared', 'datasets', 'orl_faces') },
   },
 });
 const home = resolve(values.home!);
 const out = resolve(values.out!);
 const seeds = values.seeds!.split(',').map(Number);
+const epochs = values.epochs ? Number(values.epochs) : undefined;
 
-/** The runs, in the order that matters most when time runs out: seed 1 of everything first. */
-const VARIANTS: { label: string; args: string[] }[] = [
+/** The runs, in the order that matters most when time runs out: seed 1 of everything first; `legacy` rows (older code) are printed, never run. */
+const VARIANTS: { label: string; args: string[]; legacy?: boolean }[] = [
   { label: 'none', args: ['--defense', 'none'] },
   { label: 'adaptive (budget 0.03)', args: ['--defense', 'adaptive', '--accuracy-budget', '0.03'] },
   { label: 'freq-mixup k=2', args: ['--defense', 'freq-mixup', '--k', '2'] },
@@ -41,6 +44,7 @@ const VARIANTS: { label: string; args: string[] }[] = [
   { label: 'freq-mixup k=5', args: ['--defense', 'freq-mixup', '--k', '5'] },
   { label: 'dp-sgd (sigma 1, C 1)', args: ['--defense', 'dp-sgd'] },
   { label: 'ppfr-fd (learned selection)', args: ['--defense', 'ppfr-fd', '--channel-selection', 'learned'] },
+  { label: 'adaptive (budget 0.03), slice never rejoins', args: ['--defense', 'adaptive'], legacy: true },
 ];
 
 interface Row {
@@ -58,6 +62,10 @@ interface Row {
   /** 1-minute load average before and after the run (above ~2.5 on 2 cores: others were computing) */
   load?: [number, number];
   runId: string;
+  /** epochs when `--epochs` overrode the profile's (absent: the standard profile's) */
+  epochs?: number;
+  /** the commit the run was trained at (absent in rows before it was recorded) */
+  commit?: string;
 }
 
 function veilTimed(args: string[]): { json: Record<string, unknown>; seconds: number; cpuSeconds: number; peakRssMb: number; load: [number, number] } {
@@ -83,17 +91,21 @@ function stats(xs: (number | null)[]): string {
   return v.length === 1 ? mean.toFixed(3) : `${mean.toFixed(3)} (${Math.min(...v).toFixed(3)}-${Math.max(...v).toFixed(3)})`;
 }
 
-const max = (xs: (number | null | undefined)[]): number => Math.max(...xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x)), Number.NaN);
+/** The largest finite value, NaN when there is none (Math.max with a NaN argument is always NaN). */
+function max(xs: (number | null | undefined)[]): number {
+  const v = xs.filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
+  return v.length ? Math.max(...v) : Number.NaN;
+}
 
 const fmt = (x: number, digits: number): string => (Number.isFinite(x) ? x.toFixed(digits) : '-');
 
 function printTable(rows: Row[]): void {
   console.log('| defence | seeds | identification | verification | TAR@FAR 1e-2 | mean k | epsilon | wall s (max) | CPU s (max) | peak RSS MB (max) | load (max) |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const v of VARIANTS) {
-    const rs = rows.filter((r) => r.label === v.label);
-    if (!rs.length) continue;
-    console.log(`| ${v.label} | ${rs.map((r) => r.seed).join(',')} | ${stats(rs.map((r) => r.identification))} | ${stats(rs.map((r) => r.verification))} | ${stats(rs.map((r) => r.tarAtFar1e2))} | ${stats(rs.map((r) => r.meanK))} | ${stats(rs.map((r) => r.epsilon))} | ${Math.max(...rs.map((r) => r.seconds)).toFixed(0)} | ${fmt(max(rs.map((r) => r.cpuSeconds)), 0)} | ${Math.max(...rs.map((r) => r.peakRssMb)).toFixed(0)} | ${fmt(max(rs.map((r) => r.load?.[0] ?? null)), 1)} -> ${fmt(max(rs.map((r) => r.load?.[1] ?? null)), 1)} |`);
+  const groups = VARIANTS.flatMap((v) => [...new Set(rows.filter((r) => r.label === v.label).map((r) => r.epochs))].sort().map((epochs) => ({ v, epochs })));
+  for (const { v, epochs } of groups) {
+    const rs = rows.filter((r) => r.label === v.label && r.epochs === epochs);
+    console.log(`| ${v.label}${epochs ? ` (${epochs} epochs)` : ''} | ${rs.map((r) => r.seed).join(',')} | ${stats(rs.map((r) => r.identification))} | ${stats(rs.map((r) => r.verification))} | ${stats(rs.map((r) => r.tarAtFar1e2))} | ${stats(rs.map((r) => r.meanK))} | ${stats(rs.map((r) => r.epsilon))} | ${Math.max(...rs.map((r) => r.seconds)).toFixed(0)} | ${fmt(max(rs.map((r) => r.cpuSeconds)), 0)} | ${Math.max(...rs.map((r) => r.peakRssMb)).toFixed(0)} | ${fmt(max(rs.map((r) => r.load?.[0] ?? null)), 1)} -> ${fmt(max(rs.map((r) => r.load?.[1] ?? null)), 1)} |`);
   }
 }
 
@@ -108,14 +120,15 @@ if (!(listed.datasets ?? []).some((d) => d.name === 'orl')) {
   veilTimed(['datasets', 'import', resolve(values.orl!), '--name', 'orl', '--size', '112']);
 }
 const only = values.only ? new Set(values.only.split(',')) : null;
+const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).stdout.trim();
 for (const seed of seeds) {
   for (const v of VARIANTS) {
-    if (only && !only.has(v.args[1]) && !only.has(v.label)) continue;
-    if (done().some((r) => r.label === v.label && r.seed === seed)) continue;
-    const { json, seconds, cpuSeconds, peakRssMb, load } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--seed', String(seed), ...v.args]);
+    if (v.legacy || (only && !only.has(v.args[1]) && !only.has(v.label))) continue;
+    if (done().some((r) => r.label === v.label && r.seed === seed && r.epochs === epochs)) continue;
+    const { json, seconds, cpuSeconds, peakRssMb, load } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--seed', String(seed), ...(epochs ? ['--epochs', String(epochs)] : []), ...v.args]);
     const acc = json.accuracy as { identification: number; verification: number; tarAtFar1e2: number | null };
     const policy = json.policy as { meanK: number } | null;
-    const row: Row = { label: v.label, seed, identification: acc.identification, verification: acc.verification, tarAtFar1e2: acc.tarAtFar1e2, meanK: policy?.meanK ?? (/k=(\d)/.exec(v.label) ? Number(/k=(\d)/.exec(v.label)![1]) : null), epsilon: (json.epsilon as number | null) ?? null, seconds, cpuSeconds, peakRssMb, load, runId: json.runId as string };
+    const row: Row = { label: v.label, seed, identification: acc.identification, verification: acc.verification, tarAtFar1e2: acc.tarAtFar1e2, meanK: policy?.meanK ?? (/k=(\d)/.exec(v.label) ? Number(/k=(\d)/.exec(v.label)![1]) : null), epsilon: (json.epsilon as number | null) ?? null, seconds, cpuSeconds, peakRssMb, load, runId: json.runId as string, ...(epochs ? { epochs } : {}), commit };
     appendFileSync(out, `${JSON.stringify(row)}\n`);
     console.log(`${v.label} seed ${seed}: identification ${row.identification.toFixed(3)}, mean k ${row.meanK ?? '-'}, epsilon ${row.epsilon ?? '-'}, ${seconds.toFixed(0)} s wall, ${cpuSeconds.toFixed(0)} s CPU, ${peakRssMb.toFixed(0)} MB, load ${load.join(' -> ')}`);
   }

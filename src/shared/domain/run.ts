@@ -41,9 +41,10 @@ export interface TrainResult {
   /**
    * the pretrained backbone the run fine-tuned (null: trained from scratch): its name, npm package
    * and version, centre crop (fraction of the side), which layers fine-tuned, and how frequency
-   * inputs reached it (`inverse-dct` of the kept channels) or `pixels`
+   * inputs reached it (`inverse-dct` of the kept channels) or `pixels`, and for `inverse-dct` the
+   * gain on its deviation from grey (absent: 1, runs before it existed)
    */
-  backbone?: { name: string; package: string; version: string; crop: number; fineTune: 'all' | 'last'; input: 'pixels' | 'inverse-dct' } | null;
+  backbone?: { name: string; package: string; version: string; crop: number; fineTune: 'all' | 'last'; input: 'pixels' | 'inverse-dct'; inputGain?: number } | null;
   status: RunStatus;
 }
 

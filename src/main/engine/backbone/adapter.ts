@@ -26,6 +26,11 @@ export interface BackboneConfig {
   fineTune: 'all' | 'last';
   /** how the network input reaches the backbone: scaled pixels, or the inverse DCT of the kept channels */
   input: 'pixels' | 'inverse-dct';
+  /**
+   * inverse-dct only: the reconstructed planes' deviation from grey is multiplied by this before
+   * the backbone sees it (absent: 1, runs before it existed) [ours]; chosen per run on training images
+   */
+  inputGain?: number;
 }
 
 /** JPEG's YCbCr -> RGB (the inverse of the front end's RGB -> YCbCr), rows are output channels. */
@@ -36,7 +41,7 @@ const YCBCR_TO_RGB = [
 ];
 
 /** Pixels `[N, S, S, planes]` (0..255, unclipped) from standardised masked channels `[N, S/8, S/8, kept]`. */
-export function inverseFrontEnd(x: tf.Tensor4D, state: FrontEndState): tf.Tensor4D {
+export function inverseFrontEnd(x: tf.Tensor4D, state: FrontEndState, gain = 1): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, b, , k] = x.shape;
     const total = state.planes * COEFFS;
@@ -45,7 +50,7 @@ export function inverseFrontEnd(x: tf.Tensor4D, state: FrontEndState): tf.Tensor
     keptOrder(state).forEach((ch, i) => (select[i * total + ch] = state.std[i]));
     const shift = tf.tensor1d(state.mean);
     const full = tf.matMul(x.add(shift.div(tf.tensor1d(state.std))).reshape([n * b * b, k]), tf.tensor2d(select, [k, total]));
-    const planes = inverseBlockDct(full.reshape([n, b, b, total]) as tf.Tensor4D);
+    const planes = inverseBlockDct(full.reshape([n, b, b, total]) as tf.Tensor4D).mul(gain) as tf.Tensor4D;
     if (state.planes === 1) return planes.add(128) as tf.Tensor4D;
     const [, s] = planes.shape;
     const rgb = tf.matMul(planes.add(tf.tensor1d([128, 0, 0])).reshape([n * s * s, 3]), tf.tensor2d(YCBCR_TO_RGB).transpose());
@@ -68,7 +73,7 @@ export function cropForBackbone(pixels: tf.Tensor4D, crop: number, side: number)
 /** The backbone's input from the FR network input (`modelInput`'s output). */
 export function backboneInput(x: tf.Tensor4D, frontEnd: FrontEndState | null, cfg: BackboneConfig): tf.Tensor4D {
   return tf.tidy(() => {
-    const pixels = frontEnd ? inverseFrontEnd(x, frontEnd) : (x.mul(128).add(127.5) as tf.Tensor4D);
+    const pixels = frontEnd ? inverseFrontEnd(x, frontEnd, cfg.inputGain ?? 1) : (x.mul(128).add(127.5) as tf.Tensor4D);
     return cropForBackbone(pixels, cfg.crop, cfg.inputSize);
   });
 }

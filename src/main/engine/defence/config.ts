@@ -39,6 +39,13 @@ export interface AdaptiveConfig {
   accRef: 'best-validation' | 'best-smoothed-validation';
   /** s of acc_val's moving average a <- s a + (1 - s) acc [ours: 0.5]; absent = 0 (no smoothing) */
   valSmoothing?: number;
+  /**
+   * Fraction of the epochs, at the end (floor(epochs * f), after warm-up), in which the policy and mu
+   * are frozen and the validation slice rejoins FR training [ours: 1/4], so the FR network is
+   * trained on every training image as the fixed-k baselines are; absent (runs before it existed)
+   * = 0, the slice never rejoins.
+   */
+  rejoinFraction?: number;
 }
 
 export interface DpConfig {
@@ -86,6 +93,11 @@ export interface DefenceOptions {
   channelSelection?: 'energy' | 'learned';
 }
 
+/** The first epoch in which adaptive's policy and mu are frozen and the validation slice trains (never before the policy has acted). */
+export function rejoinEpoch(a: AdaptiveConfig, epochs: number): number {
+  return Math.max(a.warmupEpochs + 1, epochs - Math.floor(epochs * (a.rejoinFraction ?? 0)));
+}
+
 /** Pixel-input defences (no frequency front end). */
 export const PIXEL_DEFENSES: readonly Defense[] = ['none', 'mixup', 'instahide', 'dp-sgd'];
 
@@ -119,5 +131,6 @@ export function adaptiveFor(defense: Defense, budget: number | undefined): Adapt
     validationFraction: 1 / 7,
     accRef: 'best-smoothed-validation',
     valSmoothing: 0.5,
+    rejoinFraction: 0.25,
   };
 }

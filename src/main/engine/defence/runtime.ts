@@ -18,6 +18,7 @@ import type { LoadedPart, PartState } from '../train/checkpoint.ts';
 import type { StepExtras } from '../train/step.ts';
 import { hasRunningBatchNorm, recalibrateBatchNorm, withRecalibratedBatchNorm } from './bn-recalibrate.ts';
 import { dpEpsilon } from './dp/accountant.ts';
+import { rejoinEpoch } from './config.ts';
 import { dualEpoch } from './dual.ts';
 import { drawRecipes, K_CHOICES, type MixRecipe } from './mixing.ts';
 import { meanEntropy, policyParams, policyProbs, sampleActions } from './policy.ts';
@@ -68,8 +69,12 @@ export class DefenceRuntime {
   private lastStates: Float32Array | null = null;
   private readonly model: FaceModel;
   private readonly data: TrainData;
-  /** the validation slice (training images held back from FR updates) */
+  /** the validation slice (training images held back from FR updates until it rejoins) */
   private readonly validation: TrainData['train'];
+  /** the first epoch in which the policy and mu are frozen and the slice trains (Infinity: never) */
+  private readonly rejoin: number;
+  /** the epoch of the step being run (set by `prepare`) */
+  private epochNow = 0;
 
   constructor(model: FaceModel, data: TrainData, validation: TrainData['train']) {
     this.model = model;
@@ -80,6 +85,7 @@ export class DefenceRuntime {
     const adaptive = cfg.defence.adaptive;
     this.policy = adaptive ? policyParams({ stateSize: this.channels + 1, hidden: adaptive.hidden }, cfg.seed) : null;
     this.optimizer = adaptive ? tf.train.adam(adaptive.policyLr) : null;
+    this.rejoin = adaptive && validation.length ? rejoinEpoch(adaptive, cfg.epochs) : Number.POSITIVE_INFINITY;
     if (adaptive) {
       this.computeEnergies();
       // Create Adam's slots now (a zero gradient moves nothing), so the tensor count stays flat from
@@ -90,9 +96,9 @@ export class DefenceRuntime {
     }
   }
 
-  /** Each training image's masked per-channel energy (unaugmented), for the policy's state. */
+  /** Each training image's masked per-channel energy (unaugmented), for the policy's state; the slice's too (it rejoins). */
   private computeEnergies(): void {
-    const rows = this.data.train.map((t) => t.row);
+    const rows = [...this.data.train, ...this.validation].map((t) => t.row);
     for (let i = 0; i < rows.length; i += 64) {
       const chunk = rows.slice(i, i + 64);
       const coeffs = tf.tidy(() => maskedCoefficients(batchTensor(this.data, chunk), this.model.frontEnd!));
@@ -106,10 +112,20 @@ export class DefenceRuntime {
     return this.policy;
   }
 
+  /** The epoch's FR training images: the validation slice joins them once the policy is frozen [ours]. */
+  trainItems(epoch: number): TrainData['train'] {
+    return epoch >= this.rejoin ? [...this.data.train, ...this.validation] : this.data.train;
+  }
+
+  private frozen(epoch: number): boolean {
+    return epoch >= this.rejoin;
+  }
+
   /** The step's items with their MixUp recipes (partners within each gradient thread's group). */
   prepare(items: readonly Item[], epoch: number, step: number): Item[] {
     const cfg = this.model.config;
     const mixing = cfg.defence.mixing;
+    this.epochNow = epoch;
     this.lastItems = [...items];
     if (!mixing) return this.lastItems;
     const ks = this.chooseKs(items, epoch, step);
@@ -155,7 +171,7 @@ export class DefenceRuntime {
     if (!perSample) return;
     this.lastItems.forEach((it, i) => (this.s.confidence[it.row] = Math.exp(-perSample[i])));
     const adaptive = this.model.config.defence.adaptive;
-    if (!adaptive || !this.lastActions || !this.lastStates) return;
+    if (!adaptive || !this.lastActions || !this.lastStates || this.frozen(this.epochNow)) return;
     const p = this.s.pending;
     p.states.push(...this.lastStates);
     p.actions.push(...this.lastActions);
@@ -192,7 +208,9 @@ export class DefenceRuntime {
     const adaptive = cfg.defence.adaptive;
     // The epoch's leftover transitions update the policy too [ours], so no epoch's rewards are lost.
     if (adaptive && this.s.pending.steps > 0) this.updatePolicy();
-    if (adaptive) {
+    // Frozen epochs: the slice trains, so there is no validation accuracy and mu stays [ours].
+    if (adaptive && this.frozen(epoch)) Object.assign(out, { mu: this.s.mu, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
+    else if (adaptive) {
       const accVal = await this.accuracy(this.validation);
       const dual = dualEpoch({ mu: this.s.mu, smoothed: this.s.valSmoothed ?? null, best: this.s.bestVal }, { accVal, smoothing: adaptive.valSmoothing ?? 0, eta: adaptive.dualLr, budget: adaptive.accuracyBudget, active: epoch >= adaptive.warmupEpochs });
       [this.s.mu, this.s.valSmoothed, this.s.bestVal] = [dual.mu, dual.smoothed, dual.best];
@@ -222,10 +240,10 @@ export class DefenceRuntime {
     return this.model.config.defence.batchNormStats === 'clean-train' && hasRunningBatchNorm(this.model);
   }
 
-  /** The FR training images in a seeded order, in groups of one gradient thread's share of a batch (ghost batch norm). */
+  /** The epoch's FR training images in a seeded order, in groups of one gradient thread's share of a batch (ghost batch norm). */
   private cleanGroups(): { rows: number[]; batch: number } {
     const cfg = this.model.config;
-    const rows = new Rng(hashSeed(cfg.seed, 0xb17a)).shuffle(this.data.train.map((t) => t.row));
+    const rows = new Rng(hashSeed(cfg.seed, 0xb17a)).shuffle(this.trainItems(this.epochNow).map((t) => t.row));
     return { rows, batch: Math.max(2, Math.floor(cfg.batch / cfg.workers)) };
   }
 

@@ -46,6 +46,8 @@ export interface TrainDefence {
   accuracy?(rows: TrainData['heldout']): Promise<number>;
   /** called once after the last epoch's steps, before its evaluation and checkpoint */
   finish?(): Promise<void>;
+  /** the epoch's training items when the defence changes them (adaptive's validation slice rejoins); default `data.train` */
+  trainItems?(epoch: number): TrainData['train'];
 }
 
 export interface TrainHooks {
@@ -79,9 +81,10 @@ export async function train(
 ): Promise<TrainOutcome> {
   const cfg = model.config;
   const replica = parallel?.replica ?? faceReplica(model, data);
-  const stepsPerEpoch = batchesPerEpoch(data.train.length, cfg.batch);
-  const totalSteps = stepsPerEpoch * cfg.epochs;
-  const warmupSteps = stepsPerEpoch * cfg.warmupEpochs;
+  const itemsOf = (epoch: number): TrainData['train'] => hooks.defence?.trainItems?.(epoch) ?? data.train;
+  const stepsOf = (epoch: number): number => batchesPerEpoch(itemsOf(epoch).length, cfg.batch);
+  const totalSteps = Array.from({ length: cfg.epochs }, (_, e) => stepsOf(e)).reduce((a, b) => a + b, 0);
+  const warmupSteps = Array.from({ length: cfg.warmupEpochs }, (_, e) => stepsOf(e)).reduce((a, b) => a + b, 0);
   const decayed = model.params.trainable().filter((v) => /\/w$/.test(model.params.local(v.name)));
   let globalStep = start.globalStep;
   let baseline = -1;
@@ -89,7 +92,8 @@ export async function train(
   let imagesSeen = 0;
 
   for (let epoch = start.position.epoch; epoch < cfg.epochs; epoch++) {
-    const batches = epochBatches(data.train, cfg.batch, cfg.seed, epoch);
+    const epochItems = itemsOf(epoch);
+    const batches = epochBatches(epochItems, cfg.batch, cfg.seed, epoch);
     const resumed = epoch === start.position.epoch;
     const firstStep = resumed ? start.position.step : 0;
     // A resumed epoch carries the sums of its steps before the stop [mid-epoch resume].
@@ -143,7 +147,7 @@ export async function train(
       accuracy,
       lr,
       seconds,
-      imagesPerSecond: data.train.length / seconds,
+      imagesPerSecond: epochItems.length / seconds,
     });
     await hooks.checkpoint?.({ position: { epoch: epoch + 1, step: 0 }, globalStep, epochLossSum: 0, epochSeconds: 0 });
     if (baseline >= 0) checkLeak(baseline, epoch);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
 import { backboneInput, cropForBackbone, inverseFrontEnd, type BackboneConfig } from '../../../../src/main/engine/backbone/adapter.ts';
-import { withBackbone } from '../../../../src/main/engine/backbone/backbone-model.ts';
+import { chooseInputGain, withBackbone } from '../../../../src/main/engine/backbone/backbone-model.ts';
 import { inverseBlockDct } from '../../../../src/main/engine/masking/dct.ts';
 import { applyFrontEnd, fitFrontEnd, frequencyChannels, fromPlanes, keptOrder } from '../../../../src/main/engine/masking/front-end.ts';
 import { resolveConfig } from '../../../../src/main/engine/train/config.ts';
@@ -44,6 +44,15 @@ describe('the pretrained backbone input adapter', () => {
     pixels.dispose();
   });
 
+  it('scales the inverse DCT of the kept channels around grey by the input gain', async () => {
+    await selectBackend('wasm');
+    const pixels = tf.randomUniform([2, 32, 32, 1], 0, 255, 'float32', 3) as tf.Tensor4D;
+    const state = fitFrontEnd(pixels, { keepPerPlane: 36, keySeed: 5 });
+    const [one, four] = tf.tidy(() => [inverseFrontEnd(applyFrontEnd(pixels, state), state), inverseFrontEnd(applyFrontEnd(pixels, state), state, 4)]);
+    expect(maxAbs(four.sub(128), one.sub(128).mul(4))).toBeLessThan(1e-2);
+    tf.dispose([pixels, one, four]);
+  });
+
   it('repeats a grey plane and crops the centre before resizing', async () => {
     await selectBackend('wasm');
     const grey = tf.tidy(() => tf.range(0, 64 * 64).reshape([1, 64, 64, 1]).toFloat()) as tf.Tensor4D;
@@ -71,6 +80,30 @@ describe('the --backbone option in the training config', () => {
     const freq = withBackbone(resolveConfig({ ...base, defense: 'ppfr-fd', profile: 'quick', epochs: 2 }), 'mobileface', 2);
     expect(freq.backbone).toMatchObject({ fineTune: 'last', input: 'inverse-dct' });
     expect(freq.epochs).toBe(2);
+  });
+
+  it('gives frequency inputs a gain that matches the training images’ spread, and pixel inputs none', async () => {
+    await selectBackend('wasm');
+    // Smooth faces-like images (a gradient plus a blob) with a little noise: the kept channels are faint.
+    const size = 32;
+    const pixels = new Uint8Array(8 * size * size);
+    for (let i = 0; i < pixels.length; i++) {
+      const [n, y, x] = [Math.floor(i / (size * size)), Math.floor(i / size) % size, i % size];
+      pixels[i] = Math.max(0, Math.min(255, Math.round(60 + 4 * x + 3 * n + 40 * Math.exp(-((x - 16) ** 2 + (y - 12) ** 2) / 40) + 6 * Math.sin(i * 12.9898))));
+    }
+    const data = { pixels, size, channels: 1 as const, classes: 2, train: [...Array(8).keys()].map((row) => ({ row, label: row % 2 })), heldout: [] };
+    const input = { size, channels: 1 as const, classes: 2 };
+    const freq = withBackbone(resolveConfig({ ...base, defense: 'ppfr-fd', input }), 'pretrained', undefined);
+    const gain = chooseInputGain(freq, data, null);
+    expect(gain).toBeGreaterThan(2);
+    const spread = tf.tidy(() => {
+      const x = tf.tensor4d(Float32Array.from(pixels), [8, size, size, 1]);
+      const state = fitFrontEnd(x, freq.frontEnd!);
+      const edges = inverseFrontEnd(applyFrontEnd(x, state), state, gain);
+      return [tf.moments(x).variance.sqrt().dataSync()[0], tf.moments(edges).variance.sqrt().dataSync()[0]];
+    });
+    expect(Math.abs(spread[1] / spread[0] - 1)).toBeLessThan(0.02);
+    expect(chooseInputGain(withBackbone(resolveConfig({ ...base, input }), 'pretrained', undefined), data, null)).toBe(1);
   });
 
   it('refuses an unknown backbone with VALIDATION', () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/main/data/synth/random.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
+import { adaptiveFor, rejoinEpoch } from '../../../../src/main/engine/defence/config.ts';
 import { dualEpoch, dualUpdate, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { policyParams, policyProbs, sampleActions } from '../../../../src/main/engine/defence/policy.ts';
 import { advantages, reinforceStep } from '../../../../src/main/engine/defence/reinforce.ts';
@@ -75,5 +76,15 @@ describe('the strategy network and its updates', () => {
     const train = [...Array.from({ length: 42 }, (_, i) => ({ label: Math.floor(i / 7) })), { label: 6 }, { label: 6 }];
     const slice = validationSlice(train, 1 / 7);
     expect(slice.map((i) => train[i].label)).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('freezes the policy and lets the validation slice rejoin for the last quarter of the epochs, never before the policy acted', () => {
+    const a = adaptiveFor('adaptive', 0.03)!;
+    expect(rejoinEpoch(a, 60)).toBe(45);
+    expect(rejoinEpoch(a, 8)).toBe(6);
+    // a short fine-tuning run (pretrained backbone): warm-up 2, so the policy acts in epoch 2 at least
+    expect(rejoinEpoch(a, 3)).toBe(3);
+    // runs from before the rule: the slice never rejoins
+    expect(rejoinEpoch({ ...a, rejoinFraction: undefined }, 60)).toBe(60);
   });
 });

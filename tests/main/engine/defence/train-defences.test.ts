@@ -14,10 +14,13 @@ import { synthTrainData } from '../../../helpers/train-data.ts';
 
 const all = synthTrainData(6, 6, 32);
 
-/** A tiny run: 2 epochs of 4 steps, 1 warm-up epoch and a policy update every 2 steps for adaptive. */
-function config(defense: Defense, workers = 1): TrainConfig {
-  const c = resolveConfig({ defense, profile: 'quick', seed: 5, backend: 'wasm', epochs: 2, input: { size: 32, channels: 1, classes: all.classes }, workers, trainCount: all.train.length });
-  const adaptive = c.defence.adaptive ? { ...c.defence.adaptive, warmupEpochs: 1, policyEvery: 2, validationFraction: 1 / 4 } : null;
+/**
+ * A tiny run: epochs of 3 steps (18 images, batch 6), 1 warm-up epoch and a policy update every 2
+ * steps for adaptive; with 3 epochs, the slice rejoins in the last (rejoinFraction 1/3).
+ */
+function config(defense: Defense, epochs = 2): TrainConfig {
+  const c = resolveConfig({ defense, profile: 'quick', seed: 5, backend: 'wasm', epochs, input: { size: 32, channels: 1, classes: all.classes }, workers: 1, trainCount: all.train.length });
+  const adaptive = c.defence.adaptive ? { ...c.defence.adaptive, warmupEpochs: 1, policyEvery: 2, validationFraction: 1 / 4, rejoinFraction: 1 / 3 } : null;
   return { ...c, batch: 6, net: { ...c.net, widths: [16, 32] }, defence: { ...c.defence, adaptive } };
 }
 
@@ -70,8 +73,40 @@ describe('training under each defence', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('resumes an adaptive run (FR net, policy, its optimizer, mu, baseline) exactly where it stopped', async () => {
-    const cfg = config('adaptive');
+  it("adaptive's validation slice rejoins FR training once the policy and mu are frozen", async () => {
+    const cfg = config('adaptive', 3);
+    const { data, validation } = split(cfg);
+    const model = createFaceModel(cfg, data);
+    const optimizer = tf.train.adam(cfg.lr);
+    const runtime = new DefenceRuntime(model, data, validation);
+    const seen: Set<number>[] = [new Set(), new Set(), new Set()];
+    const prepare = runtime.prepare.bind(runtime);
+    runtime.prepare = (items, epoch, step) => {
+      items.forEach((it) => seen[epoch].add(it.row));
+      return prepare(items, epoch, step);
+    };
+    const states: DefenceSnapshot[] = [];
+    const epochs: EpochInfo[] = [];
+    await train(model, optimizer, data, { defence: runtime, onEpoch: (e) => void (epochs.push(e), states.push(runtime.state())) });
+    const slice = validation.map((v) => v.row);
+    expect(slice.length).toBeGreaterThan(0);
+    expect(slice.some((r) => seen[0].has(r) || seen[1].has(r))).toBe(false);
+    expect(slice.every((r) => seen[2].has(r))).toBe(true);
+    expect(seen[2].size).toBe(data.train.length + slice.length);
+    // frozen: no policy update, mu unchanged, no validation accuracy (the slice trains)
+    expect(states[1].policyUpdates).toBeGreaterThan(0);
+    expect(states[2].policyUpdates).toBe(states[1].policyUpdates);
+    expect(states[2].mu).toBe(states[1].mu);
+    expect(epochs[1].defence!.valAccuracy).toBeTypeOf('number');
+    expect(epochs[2].defence!.valAccuracy).toBeUndefined();
+    expect(epochs[2].defence!.meanK).toBeGreaterThanOrEqual(2);
+    optimizer.dispose();
+    runtime.dispose();
+    disposeFaceModel(model);
+  });
+
+  it('resumes an adaptive run (FR net, policy, its optimizer, mu, baseline) exactly where it stopped, across the rejoin', async () => {
+    const cfg = config('adaptive', 3);
     const { data, validation } = split(cfg);
     const run = async (stopAt: number | null, dir: string): Promise<{ values: number[]; state: DefenceSnapshot }> => {
       const model = createFaceModel(cfg, data);
@@ -107,8 +142,8 @@ describe('training under each defence', () => {
       return out;
     };
     const straight = await run(null, join(tempDir(), 'a'));
-    // stop in the second epoch between two policy updates (steps 0-3 warm-up, 4-7 policy)
-    const resumed = await run(5, join(tempDir(), 'b'));
+    // stop in the second epoch between two policy updates (steps 0-2 warm-up, 3-5 policy, 6-9 rejoined)
+    const resumed = await run(4, join(tempDir(), 'b'));
     expect(straight.state.policyUpdates).toBeGreaterThan(0);
     expect(resumed.state).toEqual(straight.state);
     // bit for bit: both Adams' running beta^t are restored as saved
