@@ -1,11 +1,11 @@
 /**
  * Reconstruction decoder, domain check: `node bench/recon-domain.ts --data-dir DIR --run R --public D
- * [--samples 6000] [--hold 3] [--repeat 10]` trains the decoder through run R's front end (key
+ * [--samples 6000] [--hold 3] [--repeat 10] [--variants public,own,mix]` trains the decoder through run R's front end (key
  * known) and scores it on the last `hold` PUBLIC identities of the target dataset (never its
  * private ones; they carry the target's scanner statistics): squared error of the removed channels
  * (standardised as in training) and PSNR. Variants: public dataset D alone with noise matching
- * (the attack before); D plus the target's other public faces repeated `repeat` times; baseline:
- * the mean face of those other public faces. Chooses the attacker's training data on public faces only.
+ * (the attack before); the target's other public faces alone; D plus them repeated `repeat`
+ * times; baseline: the mean face of those other public faces. Chooses the attacker's training data on public faces only.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { selectBackend } from '../src/main/engine/backend/select-backend.ts';
 import { loadCheckpoint } from '../src/main/engine/train/checkpoint.ts';
 import { openBackend } from '../src/main/ipc/backend.ts';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, run: { type: 'string' }, public: { type: 'string' }, samples: { type: 'string', default: '6000' }, seed: { type: 'string', default: '1' }, hold: { type: 'string', default: '3' }, repeat: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, run: { type: 'string' }, public: { type: 'string' }, samples: { type: 'string', default: '6000' }, seed: { type: 'string', default: '1' }, hold: { type: 'string', default: '3' }, repeat: { type: 'string', default: '10' }, variants: { type: 'string', default: 'public,own,mix' } } });
 if (!values['data-dir'] || !values.run || !values.public) throw new Error('usage: node bench/recon-domain.ts --data-dir DIR --run R --public D [--samples N]');
 const dataDir = values['data-dir'];
 const backend = openBackend({ dataDir });
@@ -61,14 +61,15 @@ const leaked = stackRows(await rowsOf(target, 'train'), S);
 const leakedStd = tf.tidy(() => tf.moments(coefficientsOf(leaked, view.kept, 1), [0, 1, 2]).variance.sqrt() as tf.Tensor1D);
 leaked.dispose();
 
-/** LFW faces plus the target's training public faces repeated `times` (labels offset). */
-function mixed(times: number): typeof faces {
+/** The public dataset's faces (unless `withPublic` is false) plus the target's training public faces repeated `times` (labels offset). */
+function mixed(times: number, withPublic = true): typeof faces {
   const stride = S * S;
-  const n = faces.count + times * ownTrain.rows.length;
+  const base = withPublic ? faces.count : 0;
+  const n = base + times * ownTrain.rows.length;
   const pixels = new Uint8Array(n * stride);
-  pixels.set(faces.pixels);
-  const labels = [...faces.labels];
-  let at = faces.count;
+  if (withPublic) pixels.set(faces.pixels);
+  const labels = withPublic ? [...faces.labels] : [];
+  let at = base;
   for (let t = 0; t < times; t++)
     ownTrain.rows.forEach((r, i) => {
       pixels.set(own.pixels.subarray(r * stride, (r + 1) * stride), at++ * stride);
@@ -107,11 +108,15 @@ const hooks = { onStep: () => {}, shouldStop: () => false };
 const seed = Number(values.seed);
 const t0 = performance.now();
 const rows: { variant: string; loss: number; psnr: number }[] = [];
-const lfwOnly = (await trainDecoder(faces, view, cfg, seed, hooks, null, (await leakedStd.data()) as Float32Array))!;
-rows.push({ variant: `${pub.name} only, noise matching (the attack before)`, ...score(lfwOnly) }, { variant: `baseline: the mean face of ${target.name}'s training public faces`, ...meanFace(lfwOnly) });
-disposeDecoder(lfwOnly);
-const times = Number(values.repeat);
-const mix = (await trainDecoder(mixed(times), view, cfg, seed, hooks))!;
-rows.push({ variant: `${pub.name} + ${target.name}'s other public faces x${times}, no adaptation`, ...score(mix) });
-disposeDecoder(mix);
+const wanted = new Set(values.variants!.split(','));
+const variant = async (name: string, label: string, data: typeof faces, noise: Float32Array | null, baseline = false): Promise<void> => {
+  if (!wanted.has(name)) return;
+  const d = (await trainDecoder(data, view, cfg, seed, hooks, null, noise))!;
+  rows.push({ variant: label, ...score(d) });
+  if (baseline) rows.push({ variant: `baseline: the mean face of ${target.name}'s other public faces`, ...meanFace(d) });
+  disposeDecoder(d);
+};
+await variant('public', `${pub.name} only, noise matching (the attack before)`, faces, (await leakedStd.data()) as Float32Array, true);
+await variant('own', `${target.name}'s other public faces alone (${ownTrain.rows.length}), no adaptation`, mixed(1, false), null, !wanted.has('public'));
+await variant('mix', `${pub.name} + ${target.name}'s other public faces x${values.repeat}, no adaptation`, mixed(Number(values.repeat)), null);
 console.log(JSON.stringify({ run: run.name, public: pub.name, validation: `${target.name}: ${validation.shape[0]} faces of ${heldIds.size} public identities`, samples: cfg.samples, seconds: +((performance.now() - t0) / 1000).toFixed(0), rows }, null, 2));
