@@ -45,8 +45,8 @@ export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior' | 'dec
   if (req.kind === 'whitebox' && req.key === 'unknown') {
     throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
   }
-  if (req.prior !== undefined && req.kind !== 'whitebox') {
-    throw new AppError('VALIDATION', `--prior chooses the white-box attack's face prior; the ${req.kind} attack takes none (drop --prior).`);
+  if (req.prior !== undefined && req.kind !== 'whitebox' && req.kind !== 'blackbox') {
+    throw new AppError('VALIDATION', `--prior chooses the face prior of the white- and black-box attacks; the ${req.kind} attack takes none (drop --prior).`);
   }
   if (req.decoderLoss !== undefined && req.kind !== 'reconstruction') {
     throw new AppError('VALIDATION', `--decoder-loss chooses the reconstruction attack's decoder loss; the ${req.kind} attack has no decoder (drop --decoder-loss).`);

@@ -157,7 +157,7 @@ export const attacksStart = z
     publicFaces: z.number().int().min(1).max(50000).optional(),
     /** Kerckhoffs: the attacker knows the front end's key (default), or estimates it */
     key: z.enum(KEY_MODES).default('known'),
-    /** the white-box attack's face prior (default gan) */
+    /** the face prior of the white-box and black-box attacks (default gan; linear: black-box searches it by queries) */
     prior: z.enum(WHITEBOX_PRIORS).optional(),
     /** the reconstruction decoder's loss (default squared; identity adds a fine-tuning stage) */
     decoderLoss: z.enum(DECODER_LOSSES).optional(),

@@ -15,7 +15,7 @@ export const KEY_MODES = ['known', 'unknown'] as const;
 
 export type KeyMode = (typeof KEY_MODES)[number];
 
-/** The white-box attack's face prior: the GAN (GMI's own, the default) or the linear Gaussian prior of the public faces [ours]. */
+/** The face prior of the white- and black-box attacks: the GAN (GMI's and PLG-MI's, the default) or the linear Gaussian prior of the public faces [ours]. */
 export const WHITEBOX_PRIORS = ['gan', 'linear'] as const;
 export type WhiteboxPrior = (typeof WHITEBOX_PRIORS)[number];
 /** The reconstruction decoder's loss: squared error alone, or then fine-tuned with an identity loss (a frozen public face network) */

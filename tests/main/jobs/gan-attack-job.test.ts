@@ -65,14 +65,26 @@ describe('GAN attack jobs (quick profile)', () => {
     expect(row.scorePp).toBeCloseTo(0.4 * ((row.s1! + row.s2!) / 2) + 0.6 * ((row.s3! + row.s4!) / 2), 9);
   }, 300_000);
 
-  it('runs white-box GMI on the linear face prior when asked, and refuses --prior for other kinds before recording anything', async () => {
+  it('runs white-box GMI on the linear face prior when asked, beside the students distilled from the target', async () => {
     const a = await attack('whitebox', { targets: 2, prior: 'linear' });
     expect(a.status).toBe('done');
-    const details = b.store.attacks.detail(a.attackId).metrics!.details as { prior: { kind: string; dims: number } };
+    const details = b.store.attacks.detail(a.attackId).metrics!.details as { prior: { kind: string; dims: number }; students: { students: number; finalLoss: number[] } };
     expect(details.prior.kind).toBe('linear');
     expect(details.prior.dims).toBeGreaterThan(0);
+    expect(details.students.finalLoss).toHaveLength(details.students.students);
+  }, 120_000);
+
+  it('runs the black-box NES search in the linear prior with counted queries, beside both baselines, and refuses --prior for the reconstruction attack before recording anything', async () => {
+    const a = await attack('blackbox', { targets: 2, prior: 'linear' });
+    const ds = b.store.datasets.resolve('faces');
+    const publicImages = b.store.datasets.images(ds.id).filter((r) => r.split === 'public').length;
+    // every public face once; quick: 2 restarts x 4 steps x 8 probes per identity, then one query per searched face
+    expect(a.queries).toBe(publicImages + 2 * 2 * (4 * 8 + 1));
+    const details = b.store.attacks.detail(a.attackId).metrics!.details as { prior: { kind: string }; baseline: { acc1: number }; topPublic: { acc1: number } };
+    expect(details.prior.kind).toBe('linear');
+    expect(details.topPublic.acc1).toBeGreaterThanOrEqual(0);
     const before = b.store.attacks.list().length;
-    const r = await b.router.invoke('attacks.start', { run: plain.runId, kind: 'blackbox', prior: 'linear', profile: 'quick' });
+    const r = await b.router.invoke('attacks.start', { run: plain.runId, kind: 'reconstruction', prior: 'linear', profile: 'quick' });
     expect(r.ok ? null : r.error.code).toBe('VALIDATION');
     expect(b.store.attacks.list().length).toBe(before);
   }, 120_000);

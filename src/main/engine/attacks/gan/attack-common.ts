@@ -18,7 +18,9 @@ import { writeGrid } from '../sample-grid.ts';
 import type { AttackHooks, AttackRequest, AttackSampleFile } from '../types.ts';
 import { loadFaceModel } from '../whitebox/target.ts';
 import { obtainPrior, pixelDigest, type ObtainedPrior } from './prior-cache.ts';
-import { priorConfig } from './profiles.ts';
+import { disposeLinearPrior, fitLinearPrior, type LinearPrior } from './linear-prior.ts';
+import { toGanImages } from './nets.ts';
+import { LINEAR_PRIOR_DIMS, priorConfig } from './profiles.ts';
 
 /** The target run's model; model attacks need a trained checkpoint. */
 export async function targetModel(req: AttackRequest): Promise<FaceModel> {
@@ -50,6 +52,18 @@ export async function publicPrior(req: AttackRequest, hooks: AttackHooks): Promi
     onProgress: (d, t) => hooks.progress('training the GAN prior on public faces', d, t),
   });
   return prior ? { faces, prior } : null;
+}
+
+/** The public faces and the linear face prior fitted on them now (seconds: no cache needed) [ours]. */
+export async function publicLinearPrior(req: AttackRequest, hooks: AttackHooks): Promise<{ faces: PublicFaces; linear: LinearPrior; details: Record<string, unknown>; dispose(): void }> {
+  const faces = await loadPublicFaces(req);
+  hooks.progress('fitting the linear face prior on public faces', 0, 1);
+  const started = performance.now();
+  const images = tf.tidy(() => toGanImages(tf.tensor4d(Float32Array.from(faces.pixels), [faces.count, faces.size, faces.size, faces.channels])));
+  const k = Math.min(LINEAR_PRIOR_DIMS[req.profile], faces.count - 1);
+  const linear = await fitLinearPrior(images, k, req.seed);
+  images.dispose();
+  return { faces, linear, details: { kind: 'linear', dims: k, fitSeconds: (performance.now() - started) / 1000 }, dispose: () => disposeLinearPrior(linear) };
 }
 
 /** The first `targets` private classes (all by default). */

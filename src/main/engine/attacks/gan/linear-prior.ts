@@ -84,6 +84,34 @@ export function generateLinear(p: LinearPrior, z: tf.Tensor2D): tf.Tensor4D {
   return tf.tidy(() => tf.matMul(z, p.basis).add(p.mean).reshape([z.shape[0], GAN_SIZE, GAN_SIZE, p.channels]) as tf.Tensor4D);
 }
 
+/**
+ * Latents of images `[M, 64, 64, C]` in [-1, 1]: the least-squares z of `mean + z B` (normal
+ * equations z (B B^T) = (x - mean) B^T, solved through the Cholesky factor of B B^T).
+ */
+export async function projectLinear(p: LinearPrior, images: tf.Tensor4D): Promise<Float32Array> {
+  const m = images.shape[0];
+  const k = p.latent;
+  const [rhsT, gram] = tf.tidy(() => [tf.matMul(images.reshape([m, -1]).sub(p.mean), p.basis, false, true), tf.matMul(p.basis, p.basis, false, true)]);
+  const rhs = (await rhsT.data()) as Float32Array;
+  const l = cholesky((await gram.data()) as Float32Array, k);
+  tf.dispose([rhsT, gram]);
+  const out = new Float32Array(m * k);
+  const y = new Float64Array(k);
+  for (let r = 0; r < m; r++) {
+    for (let i = 0; i < k; i++) {
+      let sum = rhs[r * k + i];
+      for (let j = 0; j < i; j++) sum -= l[i * k + j] * y[j];
+      y[i] = sum / l[i * k + i];
+    }
+    for (let i = k - 1; i >= 0; i--) {
+      let sum = y[i];
+      for (let j = i + 1; j < k; j++) sum -= l[j * k + i] * out[r * k + j];
+      out[r * k + i] = sum / l[i * k + i];
+    }
+  }
+  return out;
+}
+
 export function disposeLinearPrior(p: LinearPrior): void {
   tf.dispose([p.mean, p.basis]);
 }

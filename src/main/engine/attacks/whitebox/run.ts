@@ -3,32 +3,41 @@
  * and key: Kerckhoffs), the GAN prior of the public faces (cached), GMI per target identity, and
  * the judge's scores of the kept candidates against the private images. `options.prior = 'linear'`
  * searches the linear Gaussian prior of the public faces (linear-prior.ts) instead of the GAN [ours].
+ * GMI runs against the target plus students distilled from it on the public faces (LOMMA, distil.ts).
  */
 import { AppError } from '../../../../shared/contract/errors.ts';
 import { disposeFaceModel } from '../../train/face-model.ts';
-import { flattenCandidates, modelAttackMetrics, openModelAttack, publicPrior, scoreCandidates, targetIdentities, writeCandidateGrids } from '../gan/attack-common.ts';
-import { ATTACK_PRESETS, LINEAR_PRIOR_DIMS } from '../gan/profiles.ts';
+import { flattenCandidates, modelAttackMetrics, openModelAttack, publicLinearPrior, publicPrior, scoreCandidates, targetIdentities, writeCandidateGrids } from '../gan/attack-common.ts';
+import { ATTACK_PRESETS } from '../gan/profiles.ts';
 import { disposeGanTraining } from '../gan/train-gan.ts';
 import type { AttackHooks, AttackOutput, AttackRequest } from '../types.ts';
-import * as tf from '@tensorflow/tfjs';
-import { disposeLinearPrior, fitLinearPrior } from '../gan/linear-prior.ts';
-import { toGanImages } from '../gan/nets.ts';
 import type { PublicFaces } from '../public-data.ts';
-import { loadPublicFaces } from '../reconstruction/run.ts';
-import { invertWhitebox, type Prior } from './gmi.ts';
+import { disposeStudents, distilStudent, ensembleTarget, studentTarget, type Student } from './distil.ts';
+import { invertWhitebox, type Prior, type WhiteboxTarget } from './gmi.ts';
 import { whiteboxTarget } from './target.ts';
+
+/** LOMMA's model augmentation: the target plus students distilled from it on the public faces; null when stopped. */
+async function augmentedTarget(req: AttackRequest, teacher: WhiteboxTarget, faces: PublicFaces, hooks: AttackHooks): Promise<{ target: WhiteboxTarget; students: Student[]; details: Record<string, unknown> } | null> {
+  const cfg = { ...ATTACK_PRESETS[req.profile].distil, seed: req.seed };
+  const students: Student[] = [];
+  const started = performance.now();
+  let done = 0;
+  const tick = async (): Promise<void> => hooks.progress('distilling surrogate students from the target (public faces)', ++done, cfg.students * cfg.steps);
+  for (let i = 0; i < cfg.students; i++) {
+    const s = await distilStudent(teacher, faces, cfg, i, { shouldStop: hooks.shouldStop, tick });
+    if (!s) return disposeStudents(students), null;
+    students.push(s);
+  }
+  const target = ensembleTarget([teacher, ...students.map((s) => studentTarget(s, teacher.classes, teacher.size))]);
+  const details = { ...cfg, seconds: (performance.now() - started) / 1000, finalLoss: students.map((s) => s.curve.at(-1) ?? null), nets: students.map((s) => s.net) };
+  return { target, students, details };
+}
 
 /** The face prior the request asks for: the cached GAN (default) or the linear prior fitted now; null when stopped. */
 async function facePrior(req: AttackRequest, hooks: AttackHooks): Promise<{ prior: Prior; faces: PublicFaces; details: Record<string, unknown>; dispose(): void } | null> {
   if (req.options.prior === 'linear') {
-    const faces = await loadPublicFaces(req);
-    hooks.progress('fitting the linear face prior on public faces', 0, 1);
-    const started = performance.now();
-    const images = tf.tidy(() => toGanImages(tf.tensor4d(Float32Array.from(faces.pixels), [faces.count, faces.size, faces.size, faces.channels])));
-    const k = Math.min(LINEAR_PRIOR_DIMS[req.profile], faces.count - 1);
-    const linear = await fitLinearPrior(images, k, req.seed);
-    images.dispose();
-    return { prior: { linear }, faces, details: { kind: 'linear', dims: k, fitSeconds: (performance.now() - started) / 1000 }, dispose: () => disposeLinearPrior(linear) };
+    const lp = await publicLinearPrior(req, hooks);
+    return { prior: { linear: lp.linear }, faces: lp.faces, details: lp.details, dispose: lp.dispose };
   }
   const pp = await publicPrior(req, hooks);
   if (!pp) return null;
@@ -42,14 +51,17 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
   try {
     const fp = await facePrior(req, hooks);
     if (!fp) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
+    const aug = await augmentedTarget(req, whiteboxTarget(model), fp.faces, hooks);
+    if (!aug) return fp.dispose(), { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const ids = targetIdentities(req);
     const cfg = { ...ATTACK_PRESETS[req.profile].whitebox, seed: req.seed };
     const started = performance.now();
-    const found = await invertWhitebox(fp.prior, whiteboxTarget(model), ids, cfg, {
+    const found = await invertWhitebox(fp.prior, aug.target, ids, cfg, {
       shouldStop: hooks.shouldStop,
       onProgress: (d, t) => hooks.progress('optimising latent codes (GMI)', d, t),
     });
     fp.dispose();
+    disposeStudents(aug.students);
     if (!found) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inversionSeconds = (performance.now() - started) / 1000;
     hooks.progress('scoring the candidates', 0, 1);
@@ -59,7 +71,9 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     const details = {
       prior: fp.details,
       gmi: cfg,
+      students: aug.details,
       inversionSeconds,
+      /** the ensemble's (target and students) softmax probability of the identity, best candidate, mean over identities */
       targetConfidence: found.reduce((s, c) => s + c.confidence[0], 0) / found.length,
       public: req.public.name,
     };

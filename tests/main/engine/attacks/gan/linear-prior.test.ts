@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cholesky, disposeLinearPrior, fitLinearPrior, generateLinear } from '../../../../../src/main/engine/attacks/gan/linear-prior.ts';
+import { cholesky, disposeLinearPrior, fitLinearPrior, generateLinear, projectLinear } from '../../../../../src/main/engine/attacks/gan/linear-prior.ts';
 import { selectBackend, tf } from '../../../../../src/main/engine/backend/select-backend.ts';
 
 describe('linear face prior', () => {
@@ -45,5 +45,20 @@ describe('linear face prior', () => {
     tf.dispose([img, z, mean, cov, want, images, patterns]);
     disposeLinearPrior(p);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('projects generated faces back onto the latents that made them', async () => {
+    await selectBackend('wasm');
+    const images = tf.tidy(() => tf.randomNormal([30, 64, 64, 1], 0, 0.5, 'float32', 7) as tf.Tensor4D);
+    const p = await fitLinearPrior(images, 5, 2);
+    const before = tf.memory().numTensors;
+    const z = tf.tensor2d([0.5, -1, 2, 0, 0.3, -0.2, 1.5, -2.5, 0.1, 1], [2, 5]);
+    const x = generateLinear(p, z);
+    const back = await projectLinear(p, x);
+    Array.from(z.dataSync()).forEach((v, i) => expect(back[i]).toBeCloseTo(v, 2));
+    tf.dispose([z, x]);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeLinearPrior(p);
+    images.dispose();
   });
 });

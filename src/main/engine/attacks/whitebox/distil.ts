@@ -1,0 +1,113 @@
+/**
+ * Model augmentation for the white-box attack (LOMMA, Nguyen et al. CVPR 2023, section 4.2):
+ * surrogate students distilled from the target on the attacker's public faces only (knowledge
+ * distillation, Hinton et al. 2015: tau^2 * KL of the softened outputs), attacked together with the
+ * target so that candidates carry what transfers beyond the one model. Our own code; the students
+ * are small pixel-stem FR networks with the target's cosine head form, in [ours] sizes for the CPU.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { hashSeed, Rng } from '../../../data/synth/random.ts';
+import { frNetForward, frNetParams, type FrNetConfig } from '../../models/fr-net.ts';
+import { headLogits, headParams, type HeadConfig } from '../../models/heads.ts';
+import { applyStatUpdates, type Ctx } from '../../models/layers.ts';
+import type { Params } from '../../models/params.ts';
+import type { WhiteboxTarget } from './gmi.ts';
+
+export interface DistilConfig {
+  /** number of students (0: attack the target alone) */
+  students: number;
+  /** residual stage widths of every student [ours: narrower than the target, a different architecture] */
+  widths: number[];
+  steps: number;
+  batch: number;
+  lr: number;
+  /** softmax temperature of the distillation (Hinton et al.: soft targets) */
+  temperature: number;
+  seed: number;
+}
+
+export interface Student {
+  net: FrNetConfig;
+  head: HeadConfig;
+  params: Params;
+  /** distillation loss per `every` steps (mean over the window) */
+  curve: number[];
+}
+
+/** A student as a white-box target (inference mode; differentiable in the pixels). */
+export function studentTarget(s: Student, classes: number, size: number): WhiteboxTarget {
+  const ctx: Ctx = { params: s.params, training: false };
+  return { classes, size, logits: (px) => headLogits(ctx, s.head, frNetForward(ctx, s.net, px.sub(127.5).div(128) as tf.Tensor4D)) };
+}
+
+/** The ensemble the attack optimises against: the members' logits averaged (LOMMA: the identity loss over target and students). */
+export function ensembleTarget(members: WhiteboxTarget[]): WhiteboxTarget {
+  if (members.length === 1) return members[0];
+  const [{ classes, size }] = members;
+  return { classes, size, logits: (px) => tf.tidy(() => tf.addN(members.map((m) => m.logits(px))).div(members.length) as tf.Tensor2D) };
+}
+
+/** A random batch of public faces `[b, S, S, C]` (0..255), each mirrored with probability 1/2. */
+function publicBatch(faces: { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 }, b: number, rng: Rng): tf.Tensor4D {
+  const per = faces.size * faces.size * faces.channels;
+  const rows = Array.from({ length: b }, () => rng.int(faces.count));
+  const flips = rows.map(() => rng.next() < 0.5);
+  return tf.tidy(() => {
+    const buf = new Float32Array(b * per);
+    rows.forEach((r, i) => buf.set(faces.pixels.subarray(r * per, (r + 1) * per), i * per));
+    const x = tf.tensor4d(buf, [b, faces.size, faces.size, faces.channels]);
+    const mirrored = tf.reverse(x, 2);
+    const mask = tf.tensor4d(flips.map((f) => (f ? 1 : 0)), [b, 1, 1, 1]);
+    return x.mul(tf.sub(1, mask)).add(mirrored.mul(mask)) as tf.Tensor4D;
+  });
+}
+
+/** Distils student `index` from `teacher` on the public faces; null when stopped. */
+export async function distilStudent(teacher: WhiteboxTarget, faces: { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 }, cfg: DistilConfig, index: number, hooks: { shouldStop?: () => boolean; tick?: () => Promise<void> } = {}): Promise<Student | null> {
+  const net: FrNetConfig = { inputChannels: faces.channels, stem: 'pixels', widths: cfg.widths, blocks: 1 + (index % 2), embedding: 128 };
+  const head: HeadConfig = { kind: 'cosface', scale: 32, margin: 0 };
+  const params = frNetParams(net, hashSeed(cfg.seed, index, 0xd15));
+  headParams(params, head, net.embedding, teacher.classes);
+  const student: Student = { net, head, params, curve: [] };
+  const opt = tf.train.adam(cfg.lr);
+  const rng = new Rng(hashSeed(cfg.seed, index, 0x57d));
+  const tau = cfg.temperature;
+  let window = tf.scalar(0);
+  let finished = false;
+  try {
+    for (let step = 0; step < cfg.steps; step++) {
+      if (hooks.shouldStop?.()) return null;
+      const ctx: Ctx = { params, training: true, statUpdates: [] };
+      const loss: tf.Scalar = tf.tidy(() => {
+        const x = publicBatch(faces, cfg.batch, rng);
+        const soft = tf.softmax(teacher.logits(x).div(tau));
+        const { value, grads } = tf.variableGrads(() => {
+          const logp = tf.logSoftmax(headLogits(ctx, head, frNetForward(ctx, net, x.sub(127.5).div(128) as tf.Tensor4D)).div(tau));
+          return soft.mul(logp).sum(1).mean().neg().mul(tau * tau) as tf.Scalar;
+        }, params.trainable());
+        opt.applyGradients(grads as Parameters<typeof opt.applyGradients>[0]);
+        return value;
+      });
+      applyStatUpdates(ctx);
+      const next: tf.Scalar = window.add(loss);
+      tf.dispose([window, loss]);
+      window = next;
+      if ((step + 1) % 25 === 0 || step + 1 === cfg.steps) {
+        student.curve.push((await window.data())[0] / ((step % 25) + 1));
+        window.dispose();
+        window = tf.scalar(0);
+      }
+      await hooks.tick?.();
+    }
+    finished = true;
+    return student;
+  } finally {
+    window.dispose();
+    opt.dispose();
+    if (!finished) params.dispose();
+  }
+}
+
+export function disposeStudents(students: Student[]): void {
+  for (const s of students) s.params.dispose();
+}
