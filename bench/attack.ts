@@ -1,6 +1,7 @@
 /**
  * Attack benchmark: `node bench/attack.ts --data-dir DIR --run R [--kind reconstruction]
- * [--public D] [--public-faces N] [--key known|unknown] [--prior gan|linear] [--targets N] [--profile quick|standard]` runs one attack
+ * [--public D] [--public-faces N] [--key known|unknown] [--prior gan|linear] [--decoder-loss squared|identity]
+ * [--targets N] [--profile quick|standard]` runs one attack
  * on a trained run of an existing data directory and prints its wall time, peak resident memory of
  * the process (the engine worker is a thread of it) and the attack's JSON.
  * Target (ORL 112 grey, standard): under 10 minutes and 2 GB.
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'public-faces': { type: 'string' },
     key: { type: 'string', default: 'known' },
     prior: { type: 'string' },
+    'decoder-loss': { type: 'string' },
     targets: { type: 'string' },
     profile: { type: 'string', default: 'standard' },
     seed: { type: 'string', default: '1' },
@@ -41,6 +43,7 @@ const r = await backend.router.invoke('attacks.start', {
   publicFaces: values['public-faces'] ? Number(values['public-faces']) : undefined,
   key: values.key,
   prior: values.prior,
+  decoderLoss: values['decoder-loss'],
   targets: values.targets ? Number(values.targets) : undefined,
   profile: values.profile,
   seed: Number(values.seed),

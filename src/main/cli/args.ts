@@ -21,6 +21,7 @@ Commands:
   export --run R --out DIR [--format imagefolder|tensor] [--force]
   attack --run R --kind reconstruction|whitebox|blackbox [--targets N] [--public D] [--public-faces N]
          [--key known|unknown] [--prior gan|linear] [--judge pretrained|trained] [--profile quick|standard]
+         [--decoder-loss squared|identity]   (reconstruction: identity fine-tunes with the shipped mobileface)
   attack --resume ID | attack list [--run R] | attack show ID
   compare --dataset D | --runs A,B,...
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
@@ -78,6 +79,7 @@ const OPTIONS = {
   'public-faces': { type: 'string' },
   key: { type: 'string' },
   prior: { type: 'string' },
+  'decoder-loss': { type: 'string' },
   judge: { type: 'string' },
   runs: { type: 'string' },
 } as const;

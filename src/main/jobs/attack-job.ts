@@ -18,6 +18,7 @@ import { JUDGE_VERSION } from '../engine/judge/judge-version.ts';
 import type { FromWorker } from '../engine/protocol.ts';
 import type { Store } from '../store/store.ts';
 import { resolvePublic } from './attack-public.ts';
+import { chooseAttack, toPick } from './attack-choice.ts';
 import { noneReference } from './compare.ts';
 import { callEngine } from './engine-call.ts';
 import type { EventBus } from './event-bus.ts';
@@ -40,12 +41,15 @@ export function checkKind(kind: StartRequest['kind']): void {
 }
 
 /** Refuses a request the attack could never honour, before its row exists. */
-export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior'>): void {
+export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior' | 'decoderLoss'>): void {
   if (req.kind === 'whitebox' && req.key === 'unknown') {
     throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
   }
   if (req.prior !== undefined && req.kind !== 'whitebox' && req.kind !== 'blackbox') {
     throw new AppError('VALIDATION', `--prior chooses the face prior of the white- and black-box attacks; the ${req.kind} attack takes none (drop --prior).`);
+  }
+  if (req.decoderLoss !== undefined && req.kind !== 'reconstruction') {
+    throw new AppError('VALIDATION', `--decoder-loss chooses the reconstruction attack's decoder loss; the ${req.kind} attack has no decoder (drop --decoder-loss).`);
   }
 }
 
@@ -94,7 +98,7 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
     // the GAN attacks' prior cache: one prior per public source, reused by every attack
-    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan' },
+    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared' },
   };
 }
 
@@ -146,7 +150,8 @@ export function attackResult(store: Store, id: string): AttackResult {
   const m = a.metrics!;
   const run = store.runs.resolve(a.runId);
   const refRun = noneReference(store, run);
-  const ref: AttackSummary | null = refRun && refRun.id !== run.id ? store.attacks.latestDone(refRun.id, a.kind, a.judge) : null;
+  const own = toPick(store, a, a.config);
+  const ref: AttackSummary | null = refRun && refRun.id !== run.id ? (chooseAttack(store, refRun.id, a.kind, { judge: a.judge, profile: own.profile, public: own.public, key: own.key })?.summary ?? null) : null;
   return {
     attackId: a.id,
     runId: a.runId,

@@ -1,7 +1,7 @@
 /**
  * Privacy and utility side by side (DESIGN.md 6, CLI.md `compare`): per run its accuracy,
- * Score_cls against the `none` run of the same dataset (same split) and seed, S1-S4 from its newest
- * finished attacks, and Score_pp. Reads the store only; nothing here computes or invents a number:
+ * Score_cls against the `none` run of the same dataset (same split) and seed, S1-S4 from the
+ * attacks that speak for it (attack-choice.ts: strongest comparable, not newest), and Score_pp. Reads the store only; nothing here computes or invents a number:
  * a score whose attack has not been run is null, and Score_pp says it is partial.
  */
 import type { AttackKind, CompareResponse, CompareRow, ScoreCls } from '../../shared/domain/attack.ts';
@@ -9,6 +9,7 @@ import type { RunAccuracy, RunSummary } from '../../shared/domain/run.ts';
 import { seedGroupKey } from '../../shared/domain/seed-group.ts';
 import type { RunRecord } from '../store/repos/runs-repo.ts';
 import type { Store } from '../store/store.ts';
+import { chooseAttack, type AttackPick } from './attack-choice.ts';
 
 /** The newest finished `none` run of the same dataset and seed (the run itself when undefended). */
 export function noneReference(store: Store, run: Pick<RunSummary, 'id' | 'datasetId' | 'seed' | 'defense'>): RunSummary | null {
@@ -47,14 +48,30 @@ export function scorePp(s: { s1: number | null; s2: number | null; s3: number | 
   return { value: 0.4 * a + 0.6 * b, partial };
 }
 
+/** The attack of each kind that speaks for the run (attack-choice.ts), matching the reference's public source where it can. */
+function chosenAttacks(store: Store, run: RunRecord, ref: RunSummary | null): Partial<Record<AttackKind, AttackPick>> {
+  const out: Partial<Record<AttackKind, AttackPick>> = {};
+  for (const kind of ['reconstruction', 'whitebox', 'blackbox'] as AttackKind[]) {
+    const refPick = ref && ref.id !== run.id ? chooseAttack(store, ref.id, kind) : null;
+    const pick = chooseAttack(store, run.id, kind, refPick ? { public: refPick.public } : {});
+    if (pick) out[kind] = pick;
+  }
+  return out;
+}
+
+function publicName(store: Store, id: string | null): string | null {
+  return id === null ? null : (store.datasets.list().find((d) => d.id === id)?.name ?? id);
+}
+
 function row(store: Store, run: RunRecord): CompareRow {
   const ref = noneReference(store, run);
+  const picks = chosenAttacks(store, run, ref);
   const attacks: CompareRow['attacks'] = {};
-  for (const kind of ['reconstruction', 'whitebox', 'blackbox'] as AttackKind[]) {
-    const a = store.attacks.latestDone(run.id, kind, 'pretrained') ?? store.attacks.latestDone(run.id, kind);
-    if (a?.metrics) attacks[kind] = { attackId: a.id, judge: a.judge, acc1: a.metrics.acc1, acc5: a.metrics.acc5, knnDist: a.metrics.knnDist, psnr: a.metrics.psnr, ssim: a.metrics.ssim };
+  for (const [kind, p] of Object.entries(picks) as [AttackKind, AttackPick][]) {
+    const m = p.summary.metrics!;
+    attacks[kind] = { attackId: p.summary.id, judge: p.summary.judge, profile: p.profile, public: publicName(store, p.public), key: p.key, targets: p.targets, acc1: m.acc1, acc5: m.acc5, knnDist: m.knnDist, psnr: m.psnr, ssim: m.ssim };
   }
-  const masked = store.attacks.latestDone(run.id, 'reconstruction', 'pretrained')?.metrics?.masked ?? store.attacks.latestDone(run.id, 'reconstruction')?.metrics?.masked ?? null;
+  const masked = picks.reconstruction?.summary.metrics?.masked ?? null;
   const s = {
     s1: masked ? 1 - masked.ssim : null,
     s2: masked ? 1 - masked.acc1 : null,

@@ -3,7 +3,7 @@
  * a request here, once, before the handler runs; handlers trust their input.
  */
 import { z } from 'zod';
-import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS } from '../domain/attack.ts';
+import { ATTACK_KINDS, DECODER_LOSSES, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS } from '../domain/attack.ts';
 import { BACKENDS, DEFENSES } from '../domain/run.ts';
 
 const name = z
@@ -159,6 +159,8 @@ export const attacksStart = z
     key: z.enum(KEY_MODES).default('known'),
     /** the face prior of the white-box and black-box attacks (default gan; linear: black-box searches it by queries) */
     prior: z.enum(WHITEBOX_PRIORS).optional(),
+    /** the reconstruction decoder's loss (default squared; identity adds a fine-tuning stage) */
+    decoderLoss: z.enum(DECODER_LOSSES).optional(),
     judge: z.enum(JUDGE_KINDS).default('pretrained'),
     profile: z.enum(['quick', 'standard']).default('standard'),
     seed: seed.default(1),

@@ -18,6 +18,9 @@ export type KeyMode = (typeof KEY_MODES)[number];
 /** The face prior of the white- and black-box attacks: the GAN (GMI's and PLG-MI's, the default) or the linear Gaussian prior of the public faces [ours]. */
 export const WHITEBOX_PRIORS = ['gan', 'linear'] as const;
 export type WhiteboxPrior = (typeof WHITEBOX_PRIORS)[number];
+/** The reconstruction decoder's loss: squared error alone, or then fine-tuned with an identity loss (a frozen public face network) */
+export const DECODER_LOSSES = ['squared', 'identity'] as const;
+export type DecoderLoss = (typeof DECODER_LOSSES)[number];
 
 /** Attack statuses: those of runs (an interrupted attack restarts with `attacks.resume`). */
 export type AttackStatus = RunStatus;
@@ -134,6 +137,18 @@ export interface ScoreCls {
   tarAtFar1e3: number | null;
 }
 
+/** Which attack fed a `compare` column, and how it was run. */
+export interface CompareAttackSource {
+  attackId: string;
+  judge: JudgeKind;
+  profile: 'quick' | 'standard';
+  /** the attacker's public data: a dataset's name, or null for the run dataset's own public identities */
+  public: string | null;
+  key: KeyMode;
+  /** private identities attacked (null: all) */
+  targets: number | null;
+}
+
 /** One `compare` row (CLI.md). */
 export interface CompareRow {
   runId: string;
@@ -150,8 +165,11 @@ export interface CompareRow {
   s2: number | null;
   s3: number | null;
   s4: number | null;
-  /** the newest finished attack of each kind on this run */
-  attacks: Partial<Record<AttackKind, Pick<JudgeScores, 'acc1' | 'acc5' | 'knnDist' | 'psnr' | 'ssim'> & { attackId: string; judge: JudgeKind }>>;
+  /**
+   * the finished attack of each kind that speaks for this run: the strongest comparable one
+   * (standard over quick, all targets, key known, the reference's public source), with what fed it
+   */
+  attacks: Partial<Record<AttackKind, Pick<JudgeScores, 'acc1' | 'acc5' | 'knnDist' | 'psnr' | 'ssim'> & CompareAttackSource>>;
   /** the `none` run this row is compared with (Score_cls and attack references); null when none */
   referenceRunId: string | null;
   /** equal for runs whose frozen configs differ only in the seed (seed-group.ts): one group on the scatter */

@@ -3,7 +3,7 @@
  * interrupted one (`--resume ID`), or lists and shows attacks (`attack list [--run R]`, `attack show ID`).
  */
 import { AppError } from '../../../shared/contract/errors.ts';
-import { ATTACK_KINDS, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS, type AttackKind, type AttackResult, type JudgeKind, type KeyMode, type WhiteboxPrior } from '../../../shared/domain/attack.ts';
+import { ATTACK_KINDS, DECODER_LOSSES, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS, type AttackKind, type AttackResult, type DecoderLoss, type JudgeKind, type KeyMode, type WhiteboxPrior } from '../../../shared/domain/attack.ts';
 import { intFlag } from '../args.ts';
 import { percent, printResult } from '../output.ts';
 import { requirePositional, type CliContext } from '../context.ts';
@@ -58,6 +58,7 @@ export async function attackCommand(ctx: CliContext): Promise<void> {
     publicFaces: f['public-faces'] === undefined ? undefined : intFlag(f, 'public-faces', 1),
     key: choice<KeyMode>(f.key, KEY_MODES, 'key', 'known'),
     prior: f.prior === undefined ? undefined : choice<WhiteboxPrior>(f.prior, WHITEBOX_PRIORS, 'prior', 'gan'),
+    decoderLoss: f['decoder-loss'] === undefined ? undefined : choice<DecoderLoss>(f['decoder-loss'], DECODER_LOSSES, 'decoder-loss', 'squared'),
     judge: choice<JudgeKind>(f.judge, JUDGE_KINDS, 'judge', 'pretrained'),
     profile,
     seed: ctx.args.seed,

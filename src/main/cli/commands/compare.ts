@@ -29,6 +29,18 @@ const COLUMNS: [string, (r: CompareRow) => string][] = [
   ['Score_pp', (r) => (r.scorePp === null ? '-' : `${r.scorePp.toFixed(3)}${r.scorePpPartial ? '*' : ''}`)],
 ];
 
+const SHORT: Record<string, string> = { reconstruction: 'rec', whitebox: 'white-box', blackbox: 'black-box' };
+
+/** Per row, the attack behind each column: id, profile, public data, key (and targets when not all). */
+function attackSources(r: CompareResponse): string[] {
+  return r.rows
+    .filter((row) => Object.keys(row.attacks).length)
+    .map((row) => {
+      const parts = Object.entries(row.attacks).map(([kind, a]) => `${SHORT[kind] ?? kind} ${a.attackId} (${a.profile}, public ${a.public ?? 'own'}, key ${a.key}${a.targets === null ? '' : `, ${a.targets} targets`}${a.judge === 'pretrained' ? '' : `, ${a.judge} judge`})`);
+      return `  ${row.name}: ${parts.join('; ')}`;
+    });
+}
+
 export function compareTable(r: CompareResponse): string {
   if (!r.rows.length) return 'No finished runs to compare. Train some with `veil train`.';
   const cells = [COLUMNS.map(([h]) => h), ...r.rows.map((row) => COLUMNS.map(([, f]) => f(row)))];
@@ -40,6 +52,8 @@ export function compareTable(r: CompareResponse): string {
     r.reference ? `Score_cls and references against the undefended run ${r.reference.runId}.` : 'No undefended (none) run of this dataset and seed: Score_cls is unknown.',
     'S1 = 1 - SSIM(masked, original), S2 = 1 - judge Acc@1 on masked samples (from the reconstruction attack); S3/S4 = 1 - white-/black-box Acc@1; * = partial Score_pp; - = not measured.',
   );
+  const sources = attackSources(r);
+  if (sources.length) lines.push('Attacks used (the strongest comparable finished one of each kind: standard over quick, all targets, key known, the reference run\'s public data):', ...sources);
   return lines.join('\n');
 }
 

@@ -1,6 +1,6 @@
 /**
  * Attack queries: create an attack (running, owned by this process), record its start, samples and
- * outcome, list and show attacks, find the newest finished attack of a kind on a run, and mark
+ * outcome, list and show attacks, find the finished attacks of a kind on a run, and mark
  * attacks whose worker died as `interrupted` at start-up (as runs are).
  */
 import { AppError } from '../../../shared/contract/errors.ts';
@@ -100,6 +100,12 @@ export class AttacksRepo {
       .prepare("SELECT * FROM attacks WHERE run_id = ? AND kind = ? AND status = 'done' AND (? IS NULL OR judge = ?) ORDER BY finished_at DESC, created_at DESC LIMIT 1")
       .get(runId, kind, judge ?? null, judge ?? null) as AttackRow | undefined;
     return row ? toSummary(row) : null;
+  }
+
+  /** Every finished attack of `kind` on the run, newest first, each with its recorded request. */
+  doneWithConfig(runId: string, kind: AttackKind): { summary: AttackSummary; config: unknown }[] {
+    const rows = this.db.prepare("SELECT * FROM attacks WHERE run_id = ? AND kind = ? AND status = 'done' ORDER BY finished_at DESC, created_at DESC").all(runId, kind) as AttackRow[];
+    return rows.map((r) => ({ summary: toSummary(r), config: JSON.parse(r.config) }));
   }
 
   private row(id: string): AttackRow {

@@ -22,7 +22,7 @@ import type { AttackHooks, AttackOutput, AttackRequest, AttackSampleFile } from 
 import { knownKeyView, reorderLeaked, type AttackerView } from './frequency.ts';
 import { attackerInputs, leakedSet, pixelView } from './leak.ts';
 import { channelsRecovered, estimateView } from './key-estimate.ts';
-import { DECODER_PROFILES, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
+import { decoderConfig, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
 
 const CHUNK = 32;
 
@@ -114,14 +114,14 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const faces = await loadPublicFaces(req);
     const truth = model.frontEnd ? knownKeyView(model.frontEnd) : pixelView(channels);
     const view = req.key === 'unknown' && model.frontEnd ? estimateWithPublic(leakedSamples, labels.length, leak.sampleShape, faces, model.frontEnd.planes) : truth;
-    const cfg = DECODER_PROFILES[req.profile];
+    const cfg = decoderConfig(req.profile, req.options.decoderLoss === 'identity' ? 'identity' : 'squared');
     const pub = leak.form === 'pixels' ? { model, reorder: false } : publicDefence(model, view, req.key);
     const leakedStd = !pub && leak.form === 'frequency' ? await channelStdOf(leakedSamples, labels.length, leak.sampleShape, view) : null;
     const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop }, pub, leakedStd);
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inputs = (m: tf.Tensor4D, k: number): tf.Tensor4D => attackerInputs(m, tf.tensor4d(visual.subarray(k * stride, (k + m.shape[0]) * stride), [m.shape[0], size, size, channels]), leak.form, view, true);
     const recon = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
-    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
+    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, heldBack: decoder.heldBack, identity: decoder.identity, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
     const rec = await scoreImages(j, recon, labels, sources);

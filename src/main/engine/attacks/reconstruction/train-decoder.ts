@@ -1,25 +1,23 @@
 /**
  * Trains the reconstruction decoder on public faces passed through the attacker's view of the
- * defence (seeded flips, shifts and contrast changes, Adam with a cosine-decayed rate [ours]), and applies it to
- * leaked samples. Loss: squared error on the removed channels weighted by their variance on the
- * public faces, i.e. the pixel MSE (the DCT is orthonormal). Every step in tidy; no leaks.
+ * defence (seeded flips, shifts and contrast changes, Adam with a cosine-decayed rate [ours]),
+ * then (standard profile) fine-tunes it with an identity loss (identity.ts), and scores it on
+ * held-back public identities (held-back.ts). Loss: squared error on the removed channels weighted
+ * by their std on the public faces [ours]. Every step in tidy; no leaks.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { DecoderLoss } from '../../../../shared/domain/attack.ts';
 import { hashSeed, Rng } from '../../../data/synth/random.ts';
-import type { Params } from '../../models/params.ts';
 import { augmentFor, batchTensor, batchesPerEpoch, type TrainData } from '../../train/data.ts';
-import { applyDefence, type DefenceModel } from '../../defence/apply.ts';
 import type { PublicFaces } from '../public-data.ts';
 import { decoderForward, decoderParams } from './decoder.ts';
-import { assemblePixels, coefficientsOf, type AttackerView } from './frequency.ts';
-import { attackerInputs, largestSource } from './leak.ts';
+import { coefficientsOf, type AttackerView } from './frequency.ts';
+import { holdBackRows } from './held-back.ts';
+import { disposeIdentityNet, embedFaces, identityLoss, loadIdentityNet, type IdentityNet } from './identity.ts';
+import { disposeDecoder, evaluateHeldBack, pair, pixelsOf, type PublicDefence, type Setup, type TrainedDecoder } from './decoder-io.ts';
 
-/** The defence the public faces go through (mixing defences): the attacker's copy of the run's. */
-export interface PublicDefence {
-  model: DefenceModel;
-  /** put the defence's output channels in the attacker's order (key known: the run's own front end) */
-  reorder: boolean;
-}
+export type { PublicDefence, TrainedDecoder } from './decoder-io.ts';
+export { disposeDecoder, mirrorChannels, reconstruct } from './decoder-io.ts';
 
 export interface DecoderConfig {
   width: number;
@@ -35,23 +33,31 @@ export interface DecoderConfig {
   shift: number;
   /** random contrast change about each face's mean, factor in [1 - contrast, 1 + contrast] */
   contrast: number;
+  /** public faces held back (whole identities, at most a tenth of them) to score the decoder */
+  holdBack: number;
+  /** identity fine-tuning after the squared-error stage: samples, batch, rate, weight of 1 - cos (null: none; IDENTITY_STAGES) */
+  identity: { samples: number; batch: number; lr: number; weight: number } | null;
 }
 
 export const DECODER_PROFILES: Record<'quick' | 'standard', DecoderConfig> = {
-  quick: { width: 8, blocks: 1, epochs: 2, samples: 2000, batch: 16, lr: 2e-3, shift: 2, contrast: 0.1 },
-  standard: { width: 32, blocks: 2, epochs: 80, samples: 24000, batch: 32, lr: 2e-3, shift: 4, contrast: 0.2 },
+  quick: { width: 8, blocks: 1, epochs: 2, samples: 2000, batch: 16, lr: 2e-3, shift: 2, contrast: 0.1, holdBack: 0, identity: null },
+  standard: { width: 32, blocks: 2, epochs: 80, samples: 24000, batch: 32, lr: 2e-3, shift: 4, contrast: 0.2, holdBack: 200, identity: null },
 };
 
-export interface TrainedDecoder {
-  params: Params;
-  view: AttackerView;
-  /** mixed samples: the decoder predicts every channel of the largest-weight source, kept ones too */
-  predictKept: boolean;
-  /** per-channel scales: kept inputs and removed outputs */
-  inStd: tf.Tensor1D;
-  outStd: tf.Tensor1D;
-  finalLoss: number;
-  epochs: number;
+/**
+ * The identity fine-tuning stage per profile (`--decoder-loss identity`) [ours]: a quarter of the
+ * main rate, 1 - cos weighted 1 (about the squared error's size at the end of the first stage).
+ * Off by default: on held-back public faces it raised the identity network's cosine but not
+ * the pixel loss, and it costs about half again the attack's time (README).
+ */
+export const IDENTITY_STAGES: Record<'quick' | 'standard', NonNullable<DecoderConfig['identity']>> = {
+  quick: { samples: 160, batch: 8, lr: 5e-4, weight: 1 },
+  standard: { samples: 2400, batch: 16, lr: 5e-4, weight: 1 },
+};
+
+/** The decoder config of a profile and decoder loss. */
+export function decoderConfig(profile: 'quick' | 'standard', loss: DecoderLoss): DecoderConfig {
+  return { ...DECODER_PROFILES[profile], identity: loss === 'identity' ? IDENTITY_STAGES[profile] : null };
 }
 
 export interface DecoderHooks {
@@ -86,30 +92,13 @@ function withContrast(x: tf.Tensor4D, amount: number, seed: number): tf.Tensor4D
   return y;
 }
 
-/** One training pair: decoder input and target (both standardised) for a batch of public faces. */
-function pair(x: tf.Tensor4D, labels: number[], d: { view: AttackerView; outChannels: number[]; inStd: tf.Tensor1D; outStd: tf.Tensor1D; noise: tf.Tensor1D | null; defence: PublicDefence | null; seed: number }): { input: tf.Tensor4D; target: tf.Tensor4D } {
-  return tf.tidy(() => {
-    if (!d.defence) {
-      const kept = coefficientsOf(x, d.view.kept, d.view.planes);
-      const noisy = d.noise ? kept.add(tf.randomNormal(kept.shape, 0, 1, 'float32', d.seed).mul(d.noise)) : kept;
-      return { input: noisy.div(d.inStd) as tf.Tensor4D, target: coefficientsOf(x, d.outChannels, d.view.planes).div(d.outStd) as tf.Tensor4D };
-    }
-    const applied = applyDefence(d.defence.model, x, labels, { seed: d.seed });
-    const input = attackerInputs(applied.samples, applied.images, applied.form, d.view, d.defence.reorder).div(d.inStd) as tf.Tensor4D;
-    const sources = tf.gather(x, applied.recipes.map(largestSource)) as tf.Tensor4D;
-    tf.dispose([applied.samples, applied.images]);
-    return { input, target: coefficientsOf(sources, d.outChannels, d.view.planes).div(d.outStd) as tf.Tensor4D };
-  });
-}
-
 /**
- * Trains on `faces` (through `defence` when it mixes); returns null when stopped (cancel).
- * `leakedStd` (plain masking only): the leaked set's own per-channel std of the kept channels, in
- * the attacker's order; where it exceeds the public faces' (sensor noise: ORL's scans carry 2-4x
- * LFW's energy there), white noise tops the public inputs up to it [ours: moment matching on the
- * leaked set, which the attacker holds; no labels, no originals].
+ * The decoder, its scales and the training setup. `leakedStd` (plain masking only): the leaked
+ * set's per-channel std of the kept channels, in the attacker's order; where it exceeds the public
+ * faces' (sensor noise: ORL's scans carry 2-4x LFW's energy there), white noise tops the public
+ * inputs up to it [ours: moment matching on the leaked set, which the attacker holds].
  */
-export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks, defence: PublicDefence | null = null, leakedStd: Float32Array | null = null): Promise<TrainedDecoder | null> {
+function setUp(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, defence: PublicDefence | null, leakedStd: Float32Array | null): Setup {
   const data: TrainData = { pixels: faces.pixels, size: faces.size, channels: faces.channels, train: [], heldout: [], classes: 0 };
   const predictKept = defence !== null;
   const outChannels = predictKept ? [...view.kept, ...view.removed] : view.removed;
@@ -120,78 +109,92 @@ export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: 
   if (noise) publicStd.dispose();
   const outStd = channelStd(sample, outChannels, view.planes);
   sample.dispose();
-  const weight = tf.tidy(() => outStd.square().div(outStd.square().mean()).sqrt());
+  const weight = tf.tidy(() => outStd.square().div(outStd.square().mean()).sqrt() as tf.Tensor1D);
   const params = decoderParams({ inputs: view.kept.length, outputs: outChannels.length, width: cfg.width, blocks: cfg.blocks }, seed);
-  const optimizer = tf.train.adam(cfg.lr);
-  const steps = batchesPerEpoch(faces.count, cfg.batch);
-  const epochs = decoderEpochs(cfg, faces.count);
-  const total = epochs * steps;
-  let last = tf.scalar(0);
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const order = new Rng(hashSeed(seed, epoch, 0xdec0)).shuffle(Array.from({ length: faces.count }, (_, i) => i));
-    for (let s = 0; s < steps; s++) {
-      if (hooks.shouldStop()) return cleanup();
-      const rows = order.slice(s * cfg.batch, s === steps - 1 ? order.length : (s + 1) * cfg.batch);
-      const aug = augmentFor(rows.length, seed, epoch, s, { flip: true, shift: cfg.shift });
-      (optimizer as unknown as { learningRate: number }).learningRate = cosineRate(cfg.lr, epoch * steps + s, total);
-      const x = withContrast(batchTensor(data, rows, aug), cfg.contrast, hashSeed(seed, epoch, s, 0xc0a7));
-      const { input, target } = pair(x, rows.map((r) => faces.labels[r]), { view, outChannels, inStd, outStd, noise, defence, seed: hashSeed(seed, epoch, s, 0x1eaf) });
-      x.dispose();
-      const loss = optimizer.minimize(() => decoderForward(params, input).sub(target).square().mul(weight).mean() as tf.Scalar, true, params.trainable());
-      tf.dispose([input, target]);
-      last.dispose();
-      last = loss!;
-      hooks.onStep(epoch * steps + s + 1, total);
-      if (s % 4 === 0) await new Promise((r) => setImmediate(r));
-    }
-  }
-  const finalLoss = (await last.data())[0];
-  last.dispose();
-  optimizer.dispose();
-  tf.dispose([weight, ...(noise ? [noise] : [])]);
-  return { params, view, predictKept, inStd, outStd, finalLoss, epochs };
+  const decoder: TrainedDecoder = { params, view, predictKept, inStd, outStd, finalLoss: NaN, epochs: 0, heldBack: null, identity: null };
+  return { data, faces, decoder, outChannels, noise, defence, weight };
+}
 
-  function cleanup(): null {
+/** One augmented training batch of public face `rows` as a decoder pair (and the faces themselves). */
+function trainingPair(su: Setup, cfg: DecoderConfig, rows: number[], seed: number, at: [number, number]): ReturnType<typeof pair> {
+  const aug = augmentFor(rows.length, seed, at[0], at[1], { flip: true, shift: cfg.shift });
+  const x = withContrast(batchTensor(su.data, rows, aug), cfg.contrast, hashSeed(seed, at[0], at[1], 0xc0a7));
+  const p = pair(su, x, rows.map((r) => su.faces.labels[r]), hashSeed(seed, at[0], at[1], 0x1eaf));
+  x.dispose();
+  return p;
+}
+
+/** Squared-error term of the loss, weighted per channel. */
+function squaredError(su: Setup, predicted: tf.Tensor4D, target: tf.Tensor4D): tf.Scalar {
+  return predicted.sub(target).square().mul(su.weight).mean() as tf.Scalar;
+}
+
+/**
+ * Trains on `faces` (through `defence` when it mixes); returns null when stopped (cancel).
+ * The standard profile then fine-tunes with the identity loss; both stages are scored on the
+ * held-back public identities (`decoder.heldBack`: [after squared error, after identity]).
+ */
+export async function trainDecoder(faces: PublicFaces, view: AttackerView, cfg: DecoderConfig, seed: number, hooks: DecoderHooks, defence: PublicDefence | null = null, leakedStd: Float32Array | null = null): Promise<TrainedDecoder | null> {
+  const split = holdBackRows(faces.labels, cfg.holdBack, seed);
+  const su = setUp(faces, view, cfg, seed, defence, leakedStd);
+  const idNet = cfg.identity ? loadIdentityNet(faces, split.train) : null;
+  const steps = batchesPerEpoch(split.train.length, cfg.batch);
+  const epochs = decoderEpochs(cfg, split.train.length);
+  const idSteps = cfg.identity ? Math.ceil(cfg.identity.samples / cfg.identity.batch) : 0;
+  const total = epochs * steps + idSteps;
+  const optimizer = tf.train.adam(cfg.lr);
+  const rate = (lr: number): void => void ((optimizer as unknown as { learningRate: number }).learningRate = lr);
+  const { params } = su.decoder;
+  let last = tf.scalar(0);
+  let result: TrainedDecoder | null = null;
+  const step = async (done: number, loss: () => tf.Scalar): Promise<void> => {
+    const l = optimizer.minimize(loss, true, params.trainable())!;
+    last.dispose();
+    last = l;
+    hooks.onStep(done, total);
+    if (done % 4 === 0) await new Promise((r) => setImmediate(r));
+  };
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = new Rng(hashSeed(seed, epoch, 0xdec0)).shuffle([...split.train]);
+      for (let s = 0; s < steps; s++) {
+        if (hooks.shouldStop()) return null;
+        rate(cosineRate(cfg.lr, epoch * steps + s, epochs * steps));
+        const { input, target, truth } = trainingPair(su, cfg, order.slice(s * cfg.batch, s === steps - 1 ? order.length : (s + 1) * cfg.batch), seed, [epoch, s]);
+        await step(epoch * steps + s + 1, () => squaredError(su, decoderForward(params, input), target));
+        tf.dispose([input, target, truth]);
+      }
+    }
+    su.decoder.epochs = epochs;
+    const afterSquared = await evaluateHeldBack(su, split.held, idNet);
+    if (cfg.identity && idNet) {
+      const id = cfg.identity;
+      rate(id.lr);
+      const order = new Rng(hashSeed(seed, 0x1d)).shuffle([...split.train]);
+      for (let s = 0; s < idSteps; s++) {
+        if (hooks.shouldStop()) return null;
+        const rows = Array.from({ length: id.batch }, (_, i) => order[(s * id.batch + i) % order.length]);
+        const { input, target, truth } = trainingPair(su, cfg, rows, seed, [epochs, s]);
+        const truthEmb = embedFaces(idNet, truth);
+        await step(epochs * steps + s + 1, () => {
+          const predicted = decoderForward(params, input);
+          const pixels = pixelsOf(su.decoder, input.mul(su.decoder.inStd) as tf.Tensor4D, predicted);
+          return squaredError(su, predicted, target).add(identityLoss(idNet, pixels, truthEmb).mul(id.weight)) as tf.Scalar;
+        });
+        tf.dispose([input, target, truth, truthEmb]);
+      }
+      su.decoder.identity = { backbone: idNet.name, crop: idNet.crop, ...id };
+    }
+    const afterIdentity = cfg.identity ? await evaluateHeldBack(su, split.held, idNet) : null;
+    su.decoder.heldBack = afterSquared ? { afterSquaredError: afterSquared, afterIdentity } : null;
+    su.decoder.finalLoss = (await last.data())[0];
+    result = su.decoder;
+    return result;
+  } finally {
     last.dispose();
     optimizer.dispose();
-    tf.dispose([weight, inStd, outStd, ...(noise ? [noise] : [])]);
-    params.dispose();
-    return null;
+    tf.dispose([su.weight, ...(su.noise ? [su.noise] : [])]);
+    if (idNet) disposeIdentityNet(idNet);
+    if (!result) disposeDecoder(su.decoder);
   }
-}
-
-/** Leaked samples as decoder inputs `[N, B, B, K]` (attacker's order) -> reconstructed pixels `[N, S, S, C]` 0..255. */
-function reconstructOnce(decoder: TrainedDecoder, kept: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const out = decoderForward(decoder.params, kept.div(decoder.inStd) as tf.Tensor4D).mul(decoder.outStd) as tf.Tensor4D;
-    if (!decoder.predictKept) return assemblePixels(kept, out, decoder.view);
-    const k = decoder.view.kept.length;
-    return assemblePixels(out.slice([0, 0, 0, 0], [-1, -1, -1, k]), out.slice([0, 0, 0, k], [-1, -1, -1, -1]), decoder.view);
-  });
-}
-
-/**
- * Decoder inputs -> pixels, averaged with the reconstruction of the mirrored input mirrored back
- * [ours: test-time mirroring; the mirror is exact on block-DCT channels (mirrorChannels), so the
- * kept channels stay exact and only the predicted ones are averaged].
- */
-export function reconstruct(decoder: TrainedDecoder, kept: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const mirrored = tf.reverse(reconstructOnce(decoder, mirrorChannels(kept, decoder.view.kept)), 2);
-    return reconstructOnce(decoder, kept).add(mirrored).div(2) as tf.Tensor4D;
-  });
-}
-
-/**
- * Channels `[N, B, B, K]` (channel ids p*64 + u*8 + v) of an image -> those of its left-right
- * mirror: blocks in reverse column order, and (-1)^v on each channel (the DCT basis cos((2x+1)v pi/16)
- * under x -> 7 - x).
- */
-export function mirrorChannels(coeffs: tf.Tensor4D, channels: readonly number[]): tf.Tensor4D {
-  return tf.tidy(() => tf.reverse(coeffs, 2).mul(tf.tensor1d(channels.map((ch) => ((ch % 64) % 8) % 2 ? -1 : 1))) as tf.Tensor4D);
-}
-
-export function disposeDecoder(d: TrainedDecoder): void {
-  d.params.dispose();
-  tf.dispose([d.inStd, d.outStd]);
 }
