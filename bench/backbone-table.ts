@@ -1,6 +1,7 @@
 /**
  * The pretrained-backbone table of the README (issue #15): `node bench/backbone-table.ts
- * [--datasets lfw,orl] [--defenses none,ppfr-fd] [--seeds 1] [--backbone pretrained]` imports the
+ * [--datasets lfw,orl] [--defenses none,ppfr-fd,freq-mixup:2,adaptive:0.03] [--seeds 1] [--backbone pretrained]`
+ * (`DEFENCE:P` sets k for the MixUp defences, the accuracy budget for adaptive) imports the
  * real datasets into a throwaway data directory (LFW colour 112, ORL grey 112), trains each
  * (dataset, defence, seed) with the standard profile, and prints one JSON line per run: held-out
  * identification and verification, the chosen crop and input gain, seconds, CPU seconds (user +
@@ -31,16 +32,18 @@ try {
     if (!src) throw new Error(`unknown dataset ${name}: use ${Object.keys(SOURCES).join(', ')}`);
     const imported = await backend.router.invoke('datasets.import', { dir: join(shared, src.dir), name, size: 112, color: src.color });
     if (!imported.ok) throw new Error(imported.error.message);
-    for (const defense of values.defenses!.split(',') as Defense[])
+    for (const spec of values.defenses!.split(','))
       for (const seed of values.seeds!.split(',').map(Number)) {
+        const [defense, p] = spec.split(':') as [Defense, string | undefined];
+        const extra = p === undefined ? {} : defense === 'adaptive' ? { accuracyBudget: Number(p) } : { k: Number(p) };
         peak = process.memoryUsage().rss;
         const cpu = process.cpuUsage();
-        const r = await backend.router.invoke('runs.train', { dataset: name, defense, profile: 'standard', seed, backbone: values.backbone });
+        const r = await backend.router.invoke('runs.train', { dataset: name, defense, profile: 'standard', seed, backbone: values.backbone, ...extra });
         if (!r.ok) throw new Error(r.error.message);
         const v = r.value as TrainResult;
         const used = process.cpuUsage(cpu);
         const bb = v.backbone ? { backbone: v.backbone.name, version: v.backbone.version, crop: v.backbone.crop, inputGain: v.backbone.inputGain ?? 1 } : { backbone: 'scratch' };
-        console.log(JSON.stringify({ dataset: name, defense, seed, ...bb, epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), ...(v.policy ? { meanK: +v.policy.meanK.toFixed(2) } : {}), seconds: v.seconds, cpuSeconds: Math.round((used.user + used.system) / 1e6), peakRssMB: Math.round(peak / 2 ** 20) }));
+        console.log(JSON.stringify({ dataset: name, defense: spec, seed, ...bb, epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), ...(v.policy ? { meanK: +v.policy.meanK.toFixed(2) } : {}), ...(v.epsilon != null ? { epsilon: +v.epsilon.toFixed(2) } : {}), seconds: v.seconds, cpuSeconds: Math.round((used.user + used.system) / 1e6), peakRssMB: Math.round(peak / 2 ** 20) }));
       }
   }
 } finally {
