@@ -53,7 +53,7 @@ describe('attack jobs', () => {
     const [none, def] = cmp.rows;
     expect(none).toMatchObject({ defense: 'none', s1: 0, scorePpPartial: true, s3: null, s4: null });
     expect(def.defense).toBe('ppfr-fd');
-    expect(def.s1).toBeCloseTo(1 - b.store.attacks.latestDone(fd.runId, 'reconstruction')!.metrics!.masked!.ssim, 9);
+    expect(def.s1).toBeCloseTo(1 - b.store.attacks.doneWithConfig(fd.runId, 'reconstruction')[0]!.summary.metrics!.masked!.ssim, 9);
     expect(def.scorePp).toBeCloseTo((def.s1! + def.s2!) / 2, 9);
     expect(def.attacks.reconstruction?.acc1).toBeTypeOf('number');
   });

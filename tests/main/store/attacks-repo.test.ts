@@ -36,8 +36,8 @@ describe('attacks repository', () => {
     db.prepare("UPDATE attacks SET owner_pid = 999999 WHERE id = 'live'").run();
     expect(repo.markInterrupted((pid) => pid !== 999999)).toBe(1);
     expect(repo.detail('live').status).toBe('interrupted');
-    expect(repo.latestDone('r', 'reconstruction')?.id).toBe('done');
-    expect(repo.latestDone('r', 'whitebox')).toBeNull();
+    expect(repo.doneWithConfig('r', 'reconstruction').map((d) => d.summary.id)).toEqual(['done']);
+    expect(repo.doneWithConfig('r', 'whitebox')).toEqual([]);
     const plan = db.prepare("EXPLAIN QUERY PLAN SELECT * FROM attacks WHERE run_id = 'r' AND kind = 'reconstruction'").all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' ')).toMatch(/INDEX attacks_by_run/);
     db.close();

@@ -94,14 +94,6 @@ export class AttacksRepo {
     return rows.map(toSummary);
   }
 
-  /** The newest finished attack of `kind` on the run (optionally by one judge), or null. */
-  latestDone(runId: string, kind: AttackKind, judge?: JudgeKind): AttackSummary | null {
-    const row = this.db
-      .prepare("SELECT * FROM attacks WHERE run_id = ? AND kind = ? AND status = 'done' AND (? IS NULL OR judge = ?) ORDER BY finished_at DESC, created_at DESC LIMIT 1")
-      .get(runId, kind, judge ?? null, judge ?? null) as AttackRow | undefined;
-    return row ? toSummary(row) : null;
-  }
-
   /** Every finished attack of `kind` on the run, newest first, each with its recorded request. */
   doneWithConfig(runId: string, kind: AttackKind): { summary: AttackSummary; config: unknown }[] {
     const rows = this.db.prepare("SELECT * FROM attacks WHERE run_id = ? AND kind = ? AND status = 'done' ORDER BY finished_at DESC, created_at DESC").all(runId, kind) as AttackRow[];
