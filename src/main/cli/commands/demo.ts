@@ -123,8 +123,9 @@ async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promis
 
 /** The plan's steps with prior guesses of their seconds on this machine, for the whole-demo ETA. */
 function planSteps(quick: boolean): Step[] {
-  // none trains 40 epochs (quick: 6), the frequency defences 60 (quick: 8); adaptive also trains its policy
-  const train = (d: DemoDefence): number => (quick ? 5 : 90) * (d.defense === 'none' ? 1 : 1.3) * (d.defense === 'adaptive' ? 1.3 : 1);
+  // fine-tuning the pretrained backbone: 17 epochs (the 130-step minimum) for every defence, quick 2-3;
+  // measured under load (README, "Pretrained backbone"): 103-120 CPU s a standard run on two threads
+  const train = (_d: DemoDefence): number => (quick ? 6 : 65);
   return [
     { label: 'dataset', expected: quick ? 1 : 3 },
     ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: train(d) })),
