@@ -1,9 +1,11 @@
 /**
  * Why MixUp training generalises badly on ORL: `node bench/diagnose-mixup.ts --defense freq-mixup
- * --k 2 --epochs 25 [--seed 1] [--workers 1] [--every 5] [--home .bench-defences]`. Trains in process
- * on the bench's imported ORL and prints, every few epochs, held-out identification with the
- * running batch-norm statistics and with statistics re-estimated on the clean (masked, unmixed)
- * training images, plus clean training accuracy. A diagnostic that prints numbers, not a test.
+ * --k 2 --epochs 25 [--seed 1] [--workers 1] [--every 5] [--home .bench-defences] [--backbone pretrained]
+ * [--slice]`. Trains in process on the bench's imported ORL and prints, every few epochs, held-out
+ * identification with the running batch-norm statistics and with statistics re-estimated on the
+ * clean (masked, unmixed) training images, plus clean training accuracy; `--slice` holds adaptive's
+ * validation slice of the training images out of training and prints its accuracy (the curve to
+ * choose epochs by). A diagnostic that prints numbers, not a test.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join, resolve } from 'node:path';
@@ -12,6 +14,9 @@ import { parseArgs } from 'node:util';
 import { readPixelCache } from '../src/main/data/cache/pixel-cache.ts';
 import { selectBackend } from '../src/main/engine/backend/select-backend.ts';
 import { withRecalibratedBatchNorm } from '../src/main/engine/defence/bn-recalibrate.ts';
+import { withBackbone, withChosenCrop } from '../src/main/engine/backbone/backbone-model.ts';
+import { imprintHead } from '../src/main/engine/backbone/imprint.ts';
+import { validationSlice } from '../src/main/engine/defence/dual.ts';
 import { DefenceRuntime } from '../src/main/engine/defence/runtime.ts';
 import { identificationAccuracy } from '../src/main/engine/eval/evaluate.ts';
 import { DataParallel } from '../src/main/engine/parallel/data-parallel.ts';
@@ -30,7 +35,9 @@ const { values: o } = parseArgs({
     home: { type: 'string', default: join(root, '.bench-defences') },
     defense: { type: 'string', default: 'freq-mixup' },
     k: { type: 'string' },
-    epochs: { type: 'string', default: '25' },
+    epochs: { type: 'string' },
+    backbone: { type: 'string' },
+    slice: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
     every: { type: 'string', default: '5' },
@@ -50,26 +57,36 @@ function recalibratedAccuracy(model: FaceModel, data: TrainData): Promise<number
 const home = resolve(o.home!);
 const backend = await selectBackend();
 const { data: split, cacheFile, count } = orlSplit(home);
-const data: TrainData = { ...split, pixels: await readPixelCache(cacheFile, { count, size: split.size, channels: split.channels }) };
+const all: TrainData = { ...split, pixels: await readPixelCache(cacheFile, { count, size: split.size, channels: split.channels }) };
 const workers = Number(o.workers);
-const resolved = resolveConfig({ defense: o.defense as Defense, profile: 'standard', seed: Number(o.seed), backend, epochs: Number(o.epochs), input: { size: data.size, channels: data.channels, classes: data.classes }, workers, trainCount: data.train.length, defence: o.k ? { k: Number(o.k) } : {} });
+// Scratch: 25 epochs unless given; a backbone: its preset (and minimum steps) unless given.
+const epochs = o.epochs ? Number(o.epochs) : o.backbone ? undefined : 25;
+const base = resolveConfig({ defense: o.defense as Defense, profile: 'standard', seed: Number(o.seed), backend, epochs, input: { size: all.size, channels: all.channels, classes: all.classes }, workers, trainCount: all.train.length, defence: o.k ? { k: Number(o.k) } : {} });
+const resolved = withChosenCrop(withBackbone(base, o.backbone, epochs), all, epochs);
+// --slice: adaptive's validation slice (1/7 of each identity's training images) stays out of training.
+const held = new Set(o.slice ? validationSlice(all.train, 1 / 7) : []);
+const data: TrainData = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
+const sliceData = { ...data, heldout: all.train.filter((_, i) => held.has(i)) };
 const head = { ...resolved.head, ...(o['mixed-loss'] ? { mixedLoss: o['mixed-loss'] as 'soft-target' } : {}), ...(o.margin ? { margin: Number(o.margin) } : {}), ...(o.scale ? { scale: Number(o.scale) } : {}) };
 const config = { ...resolved, head };
 const model = createFaceModel(config, data);
+if (config.backbone) await imprintHead(model, data);
 const optimizer = tf.train.adam(config.lr);
 const defence = config.defence.mixing ? new DefenceRuntime(model, data, []) : null;
 const parallel = workers > 1 ? await DataParallel.start({ kind: 'face', config, frontEnd: model.frontEnd, cacheFile, count, size: data.size, channels: data.channels }, faceReplica(model, data), backend) : null;
 const trainAcc = { ...data, heldout: data.train };
 const every = Number(o.every);
-console.log(`${o.defense}${o.k ? ` k=${o.k}` : ''} seed ${o.seed}, ${config.epochs} epochs, ${workers} thread(s), ${backend}, head ${config.head.kind} s=${config.head.scale} m=${config.head.margin} ${config.head.mixedLoss ?? 'per-label'}`);
+console.log(`${o.defense}${o.k ? ` k=${o.k}` : ''} seed ${o.seed}, ${config.backbone ? `backbone ${config.backbone.name}, ` : ''}${config.epochs} epochs, ${held.size} slice images, ${workers} thread(s), ${backend}, head ${config.head.kind} s=${config.head.scale} m=${config.head.margin} ${config.head.mixedLoss ?? 'per-label'}`);
 const started = performance.now();
 await train(model, optimizer, data, {
   defence: defence ?? undefined,
   onEpoch: async (e) => {
     if ((e.epoch + 1) % every !== 0 && e.epoch !== config.epochs - 1) return;
-    const clean = await identificationAccuracy(model, trainAcc);
-    const recal = o.recalibrate ? await recalibratedAccuracy(model, data) : Number.NaN;
+    // With --slice only the clean-statistics numbers (the trainer's held-out already uses them).
+    const clean = o.slice ? Number.NaN : await identificationAccuracy(model, trainAcc);
+    const recal = o.recalibrate && !o.slice ? await recalibratedAccuracy(model, data) : Number.NaN;
     const cleanRecal = o.recalibrate ? await recalibratedAccuracy(model, trainAcc) : Number.NaN;
-    console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(3)}; held-out ${e.accuracy.toFixed(3)} (as the trainer reports it), ${recal.toFixed(3)} (BN re-estimated on clean train); clean train ${clean.toFixed(3)} / ${cleanRecal.toFixed(3)}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    const slice = held.size ? (o.recalibrate ? await recalibratedAccuracy(model, sliceData) : await identificationAccuracy(model, sliceData)) : Number.NaN;
+    console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(3)}; slice ${slice.toFixed(3)}; held-out ${e.accuracy.toFixed(3)} (as the trainer reports it), ${recal.toFixed(3)} (BN re-estimated on clean train); clean train ${clean.toFixed(3)} / ${cleanRecal.toFixed(3)}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
   },
 }, undefined, parallel).finally(() => parallel?.close());

@@ -13,19 +13,24 @@ export interface DualState {
   mu: number;
   /** moving average of the validation accuracy (null before the first epoch) */
   smoothed: number | null;
-  /** acc_ref: the best moving average so far */
+  /** acc_ref: the best moving average so far, or the k = 2 warm-up's (see `dualEpoch`) */
   best: number;
 }
 
+/** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
+export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup';
+
 /**
  * One epoch of the dual game [ours: the smoothing]: acc_val is the moving average
- * `a <- s a + (1 - s) acc` of the slice's accuracy and acc_ref its best value so far, so one image
- * of a 30-image slice (0.033, more than a 0.03 budget) cannot move mu on its own; s = 0 is the
- * unsmoothed rule (acc_ref = the best raw accuracy). mu moves only when `active` (after warm-up).
+ * `a <- s a + (1 - s) acc` of the slice's accuracy, so one image of a 30-image slice (0.033, more
+ * than a 0.03 budget) cannot move mu on its own; s = 0 is the unsmoothed rule. acc_ref (DESIGN 5.4):
+ * 'warmup' = the moving average at the end of the k = 2 warm-up, then fixed, so accuracy that keeps
+ * rising while the policy mixes more cannot lift the reference with it; the older rules = its best
+ * value so far. mu moves only when `active` (after warm-up).
  */
-export function dualEpoch(st: DualState, o: { accVal: number; smoothing: number; eta: number; budget: number; active: boolean }): DualState {
+export function dualEpoch(st: DualState, o: { accVal: number; smoothing: number; eta: number; budget: number; active: boolean; reference?: AccRefRule }): DualState {
   const smoothed = st.smoothed === null ? o.accVal : o.smoothing * st.smoothed + (1 - o.smoothing) * o.accVal;
-  const best = Math.max(st.best, smoothed);
+  const best = o.reference !== 'warmup' ? Math.max(st.best, smoothed) : o.active ? st.best : smoothed;
   const mu = o.active ? dualUpdate({ mu: st.mu, eta: o.eta, accRef: best, budget: o.budget, accVal: smoothed }) : st.mu;
   return { mu, smoothed, best };
 }

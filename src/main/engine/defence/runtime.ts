@@ -18,7 +18,7 @@ import type { LoadedPart, PartState } from '../train/checkpoint.ts';
 import type { StepExtras } from '../train/step.ts';
 import { hasRunningBatchNorm, recalibrateBatchNorm, withRecalibratedBatchNorm } from './bn-recalibrate.ts';
 import { dpEpsilon } from './dp/accountant.ts';
-import { rejoinEpoch } from './config.ts';
+import { rejoinEpoch, warmupEnd } from './config.ts';
 import { dualEpoch } from './dual.ts';
 import { drawRecipes, K_CHOICES, type MixRecipe } from './mixing.ts';
 import { meanEntropy, policyParams, policyProbs, sampleActions } from './policy.ts';
@@ -144,7 +144,7 @@ export class DefenceRuntime {
     const adaptive = this.model.config.defence.adaptive;
     this.lastActions = null;
     if (mixing.k !== 'policy') return items.map(() => mixing.k as number);
-    if (!adaptive || epoch < adaptive.warmupEpochs) return items.map(() => 2);
+    if (!adaptive || epoch < warmupEnd(adaptive, this.model.config.epochs)) return items.map(() => 2);
     const energies = new Float32Array(items.length * this.channels);
     items.forEach((it, i) => energies.set(this.energies.get(it.row)!, i * this.channels));
     const states = policyStates(energies, this.channels, items.map((it) => this.s.confidence[it.row] ?? 1));
@@ -212,7 +212,7 @@ export class DefenceRuntime {
     if (adaptive && this.frozen(epoch)) Object.assign(out, { mu: this.s.mu, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
     else if (adaptive) {
       const accVal = await this.accuracy(this.validation);
-      const dual = dualEpoch({ mu: this.s.mu, smoothed: this.s.valSmoothed ?? null, best: this.s.bestVal }, { accVal, smoothing: adaptive.valSmoothing ?? 0, eta: adaptive.dualLr, budget: adaptive.accuracyBudget, active: epoch >= adaptive.warmupEpochs });
+      const dual = dualEpoch({ mu: this.s.mu, smoothed: this.s.valSmoothed ?? null, best: this.s.bestVal }, { accVal, smoothing: adaptive.valSmoothing ?? 0, eta: adaptive.dualLr, budget: adaptive.accuracyBudget, active: epoch >= warmupEnd(adaptive, cfg.epochs), reference: adaptive.accRef });
       [this.s.mu, this.s.valSmoothed, this.s.bestVal] = [dual.mu, dual.smoothed, dual.best];
       Object.assign(out, { valAccuracy: accVal, valSmoothed: dual.smoothed!, accRef: dual.best, mu: this.s.mu, reward: e.rewardCount ? e.rewardSum / e.rewardCount : 0, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
     }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/main/data/synth/random.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
-import { adaptiveFor, rejoinEpoch } from '../../../../src/main/engine/defence/config.ts';
+import { adaptiveFor, rejoinEpoch, warmupEnd } from '../../../../src/main/engine/defence/config.ts';
 import { dualEpoch, dualUpdate, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { policyParams, policyProbs, sampleActions } from '../../../../src/main/engine/defence/policy.ts';
 import { advantages, reinforceStep } from '../../../../src/main/engine/defence/reinforce.ts';
@@ -71,6 +71,33 @@ describe('the strategy network and its updates', () => {
     expect(st).toEqual({ mu: 0, smoothed: 0.4, best: 0.4 });
   });
 
+  it("acc_ref 'warmup' is the k = 2 warm-up's smoothed accuracy, then fixed: mu rises while validation accuracy is below it minus the budget and falls back once above", () => {
+    const o = { smoothing: 0.5, eta: 1, budget: 0.03, reference: 'warmup' as const };
+    let st = { mu: 0, smoothed: null as number | null, best: 0 };
+    // warm-up: the reference follows the moving average, down as well as up
+    for (const accVal of [0.8, 0.9, 0.86]) st = dualEpoch(st, { ...o, accVal, active: false });
+    expect(st.best).toBeCloseTo(0.855, 12);
+    expect(st.mu).toBe(0);
+    // the policy mixes: accuracy 0.1 below the warm-up's, so mu climbs epoch after epoch
+    const mus: number[] = [];
+    for (const accVal of [0.75, 0.75, 0.75]) {
+      st = dualEpoch(st, { ...o, accVal, active: true });
+      mus.push(st.mu);
+    }
+    expect(mus[0]).toBeCloseTo(0.855 - 0.03 - 0.8025, 12);
+    expect(mus[1]).toBeGreaterThan(mus[0]);
+    expect(mus[2]).toBeGreaterThan(mus[1]);
+    expect(st.best).toBeCloseTo(0.855, 12);
+    // accuracy back above the warm-up's: mu falls to 0, and the reference does not rise with accuracy
+    for (const accVal of [0.99, 0.99, 0.99, 0.99]) st = dualEpoch(st, { ...o, accVal, active: true });
+    expect(st.mu).toBe(0);
+    expect(st.best).toBeCloseTo(0.855, 12);
+    // the best-so-far rule on the same history has moved its reference up to the climb
+    let best = { mu: 0, smoothed: null as number | null, best: 0 };
+    for (const accVal of [0.8, 0.9, 0.86, 0.75, 0.75, 0.75, 0.99, 0.99, 0.99, 0.99]) best = dualEpoch(best, { ...o, reference: 'best-smoothed-validation', accVal, active: true });
+    expect(best.best).toBeGreaterThan(0.97);
+  });
+
   it('holds back a validation slice of the training images of each identity', () => {
     // six identities of 7 images and one of 2 (too few to spare one)
     const train = [...Array.from({ length: 42 }, (_, i) => ({ label: Math.floor(i / 7) })), { label: 6 }, { label: 6 }];
@@ -86,5 +113,8 @@ describe('the strategy network and its updates', () => {
     expect(rejoinEpoch(a, 3)).toBe(3);
     // runs from before the rule: the slice never rejoins
     expect(rejoinEpoch({ ...a, rejoinFraction: undefined }, 60)).toBe(60);
+    // the k = 2 warm-up: a third of the epochs, at least 2 (runs from before the fraction: 2)
+    expect([warmupEnd(a, 19), warmupEnd(a, 60), warmupEnd(a, 3), warmupEnd({ ...a, warmupFraction: undefined }, 60)]).toEqual([6, 20, 2, 2]);
+    expect(rejoinEpoch(a, 19)).toBe(15);
   });
 });
