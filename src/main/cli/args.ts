@@ -15,7 +15,7 @@ Commands:
   train --dataset D --defense none|ppfr-fd|mixup|instahide|freq-mixup|dp-sgd|adaptive [--k K] [--accuracy-budget 0.02]
         [--noise-multiplier S | --target-epsilon E] [--clip C] [--channel-selection energy|learned]
         [--epochs N] [--profile quick|standard] [--name R]
-        [--backbone scratch|pretrained|NAME]   (pretrained: fine-tune the shipped mobileface backbone)
+        [--backbone pretrained|scratch|NAME]   (default pretrained: fine-tune the shipped mobileface backbone)
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
