@@ -22,6 +22,7 @@ Commands:
   attack --run R --kind reconstruction|whitebox|blackbox [--targets N] [--public D] [--public-faces N]
          [--key known|unknown] [--prior gan|linear] [--judge pretrained|trained] [--profile quick|standard]
          [--decoder-loss squared|identity]   (reconstruction: identity fine-tunes with the shipped mobileface)
+         [--low-res on|off]   (reconstruction: the low-resolution stage on the dataset's own public faces; default on)
   attack --resume ID | attack list [--run R] | attack show ID
   compare --dataset D | --runs A,B,...
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
@@ -80,6 +81,7 @@ const OPTIONS = {
   key: { type: 'string' },
   prior: { type: 'string' },
   'decoder-loss': { type: 'string' },
+  'low-res': { type: 'string' },
   judge: { type: 'string' },
   runs: { type: 'string' },
 } as const;

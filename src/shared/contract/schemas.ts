@@ -161,6 +161,8 @@ export const attacksStart = z
     prior: z.enum(WHITEBOX_PRIORS).optional(),
     /** the reconstruction decoder's loss (default squared; identity adds a fine-tuning stage) */
     decoderLoss: z.enum(DECODER_LOSSES).optional(),
+    /** the reconstruction attack's low-resolution stage, fitted on the dataset's own public faces (default true; plain frequency masking only) */
+    lowRes: z.boolean().optional(),
     judge: z.enum(JUDGE_KINDS).default('pretrained'),
     profile: z.enum(['quick', 'standard']).default('standard'),
     seed: seed.default(1),
