@@ -1,6 +1,6 @@
 /**
  * Attack benchmark: `node bench/attack.ts --data-dir DIR --run R [--kind reconstruction]
- * [--public D] [--public-faces N] [--key known|unknown] [--prior gan|linear] [--decoder-loss squared|identity]
+ * [--public D] [--public-faces N] [--key known|unknown] [--prior gan|linear] [--decoder-loss squared|identity] [--low-res on|off]
  * [--targets N] [--profile quick|standard]` runs one attack
  * on a trained run of an existing data directory and prints its wall time, peak resident memory of
  * the process (the engine worker is a thread of it) and the attack's JSON.
@@ -19,6 +19,7 @@ const { values } = parseArgs({
     key: { type: 'string', default: 'known' },
     prior: { type: 'string' },
     'decoder-loss': { type: 'string' },
+    'low-res': { type: 'string' },
     targets: { type: 'string' },
     profile: { type: 'string', default: 'standard' },
     seed: { type: 'string', default: '1' },
@@ -44,6 +45,7 @@ const r = await backend.router.invoke('attacks.start', {
   key: values.key,
   prior: values.prior,
   decoderLoss: values['decoder-loss'],
+  lowRes: values['low-res'] === undefined ? undefined : values['low-res'] === 'on',
   targets: values.targets ? Number(values.targets) : undefined,
   profile: values.profile,
   seed: Number(values.seed),

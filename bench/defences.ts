@@ -1,5 +1,5 @@
 /**
- * Every defence on ORL (112 grey, standard profile), seeds 1-3: `node bench/defences.ts [--home DIR]
+ * Every defence on ORL (112 grey, standard profile, from scratch: `--backbone scratch`), seeds 1-3: `node bench/defences.ts [--home DIR]
  * [--seeds 1,2,3] [--only adaptive,none,'freq-mixup k=3'] [--epochs N] [--out FILE.jsonl] [--table]`
  * (`--epochs` overrides the profile's epochs; such rows are kept and printed apart). Imports ORL
  * once into its own data folder, trains each (defence, seed) with `veil train --json` under
@@ -125,7 +125,7 @@ for (const seed of seeds) {
   for (const v of VARIANTS) {
     if (v.legacy || (only && !only.has(v.args[1]) && !only.has(v.label))) continue;
     if (done().some((r) => r.label === v.label && r.seed === seed && r.epochs === epochs)) continue;
-    const { json, seconds, cpuSeconds, peakRssMb, load } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--seed', String(seed), ...(epochs ? ['--epochs', String(epochs)] : []), ...v.args]);
+    const { json, seconds, cpuSeconds, peakRssMb, load } = veilTimed(['train', '--dataset', 'orl', '--profile', 'standard', '--backbone', 'scratch', '--seed', String(seed), ...(epochs ? ['--epochs', String(epochs)] : []), ...v.args]);
     const acc = json.accuracy as { identification: number; verification: number; tarAtFar1e2: number | null };
     const policy = json.policy as { meanK: number } | null;
     const row: Row = { label: v.label, seed, identification: acc.identification, verification: acc.verification, tarAtFar1e2: acc.tarAtFar1e2, meanK: policy?.meanK ?? (/k=(\d)/.exec(v.label) ? Number(/k=(\d)/.exec(v.label)![1]) : null), epsilon: (json.epsilon as number | null) ?? null, seconds, cpuSeconds, peakRssMb, load, runId: json.runId as string, ...(epochs ? { epochs } : {}), commit };

@@ -80,7 +80,7 @@ describe('the studio in Chromium over veil serve', () => {
     const res = await fetch(`${served.origin}/api/runs.train`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ dataset: 'api-faces', defense: 'ppfr-fd', profile: 'quick', epochs: 2, name: 'e2e-run' }),
+      body: JSON.stringify({ dataset: 'api-faces', defense: 'ppfr-fd', profile: 'quick', epochs: 2, name: 'e2e-run', backbone: 'scratch' }),
     });
     const body = (await res.json()) as { ok: boolean; value: { accuracy: { identification: number } } };
     expect(body.ok).toBe(true);
@@ -96,6 +96,8 @@ describe('the studio in Chromium over veil serve', () => {
     const form = page.getByRole('form', { name: 'Train a face model' });
     await form.getByLabel('Dataset').selectOption({ label: 'api-faces' });
     await form.getByLabel('Defence').selectOption('none');
+    // the form's default backbone is the contract's: pretrained (this run fine-tunes mobileface)
+    expect(await form.getByLabel('Backbone').inputValue()).toBe('pretrained');
     await form.getByRole('button', { name: 'Train' }).click();
     const row = page.getByRole('row', { name: /api-faces-none-s1/ });
     await row.waitFor({ timeout: 60_000 });

@@ -104,6 +104,7 @@ describe('the studio views in Chromium', () => {
     await nav('Runs');
     const form = page.getByRole('form', { name: 'Train a face model' });
     await form.getByLabel('Defence').selectOption('ppfr-fd');
+    await form.getByLabel('Backbone').selectOption('scratch');
     await form.getByLabel('Epochs').fill('4');
     await form.getByLabel('Run name').fill('live-run');
     await form.getByRole('button', { name: 'Train' }).click();
@@ -141,6 +142,7 @@ describe('the studio views in Chromium', () => {
   it('cancels a training run, resumes it, and deletes it from its run page', async () => {
     const form = page.getByRole('form', { name: 'Train a face model' });
     await form.getByLabel('Defence').selectOption('none');
+    await form.getByLabel('Backbone').selectOption('scratch');
     await form.getByLabel('Epochs').fill('40');
     await form.getByLabel('Run name').fill('cancel-me');
     await form.getByRole('button', { name: 'Train' }).click();
@@ -199,7 +201,7 @@ describe('the studio views in Chromium', () => {
     const res = await fetch(`${served.origin}/api/runs.train`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${served.token}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'baseline-run' }),
+      body: JSON.stringify({ dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'baseline-run', backbone: 'scratch' }),
     });
     expect(((await res.json()) as { ok: boolean }).ok).toBe(true);
     expect(await api('attacks.start', { run: 'baseline-run', kind: 'reconstruction', profile: 'quick', publicFaces: 40, targets: 3 })).toMatchObject({ ok: true });
@@ -219,7 +221,7 @@ describe('the studio views in Chromium', () => {
   }, 240_000);
 
   it('compares runs: filters, sorting, a config diff showing only the differences, and seeds of one config grouped', async () => {
-    expect(await api('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, seed: 2, name: 'baseline-seed2' })).toMatchObject({ ok: true });
+    expect(await api('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, seed: 2, name: 'baseline-seed2', backbone: 'scratch' })).toMatchObject({ ok: true });
     expect(await api('attacks.start', { run: 'baseline-seed2', kind: 'reconstruction', profile: 'quick', publicFaces: 40, targets: 3 })).toMatchObject({ ok: true });
     await nav('Compare');
     const table = page.getByRole('table', { name: 'Runs' });

@@ -15,13 +15,14 @@ Commands:
   train --dataset D --defense none|ppfr-fd|mixup|instahide|freq-mixup|dp-sgd|adaptive [--k K] [--accuracy-budget 0.02]
         [--noise-multiplier S | --target-epsilon E] [--clip C] [--channel-selection energy|learned]
         [--epochs N] [--profile quick|standard] [--name R]
-        [--backbone scratch|pretrained|NAME]   (pretrained: fine-tune the shipped mobileface backbone)
+        [--backbone pretrained|scratch|NAME]   (default pretrained: fine-tune the shipped mobileface backbone)
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
   runs list | show R
   export --run R --out DIR [--format imagefolder|tensor] [--force]
   attack --run R --kind reconstruction|whitebox|blackbox [--targets N] [--public D] [--public-faces N]
          [--key known|unknown] [--prior gan|linear] [--judge pretrained|trained] [--profile quick|standard]
          [--decoder-loss squared|identity]   (reconstruction: identity fine-tunes with the shipped mobileface)
+         [--low-res on|off]   (reconstruction: the low-resolution stage on the dataset's own public faces; default on)
   attack --resume ID | attack list [--run R] | attack show ID
   compare --dataset D | --runs A,B,...
   bench train --model probe-cnn|default [--batch 32] [--seconds 20] [--workers 1|2]
@@ -80,6 +81,7 @@ const OPTIONS = {
   key: { type: 'string' },
   prior: { type: 'string' },
   'decoder-loss': { type: 'string' },
+  'low-res': { type: 'string' },
   judge: { type: 'string' },
   runs: { type: 'string' },
 } as const;

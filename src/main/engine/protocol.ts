@@ -40,7 +40,7 @@ export interface TrainRequest {
   workers?: number;
   /** defence knobs for a fresh run (k, accuracy budget, DP noise/epsilon/clip, channel selection) */
   defence?: DefenceOptions;
-  /** for a fresh run: `scratch` (default), `pretrained` or a backbone name */
+  /** for a fresh run: `pretrained`, a backbone name or `scratch` (absent: scratch, as runs from before the contract's `pretrained` default) */
   backbone?: string;
 }
 

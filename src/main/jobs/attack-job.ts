@@ -41,7 +41,7 @@ export function checkKind(kind: StartRequest['kind']): void {
 }
 
 /** Refuses a request the attack could never honour, before its row exists. */
-export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior' | 'decoderLoss'>): void {
+export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior' | 'decoderLoss' | 'lowRes'>): void {
   if (req.kind === 'whitebox' && req.key === 'unknown') {
     throw new AppError('UNSUPPORTED', 'The white-box attacker holds the model, front end and key included; run it with --key known (the default). --key unknown applies to the reconstruction attack.');
   }
@@ -50,6 +50,9 @@ export function checkKey(req: Pick<StartRequest, 'kind' | 'key' | 'prior' | 'dec
   }
   if (req.decoderLoss !== undefined && req.kind !== 'reconstruction') {
     throw new AppError('VALIDATION', `--decoder-loss chooses the reconstruction attack's decoder loss; the ${req.kind} attack has no decoder (drop --decoder-loss).`);
+  }
+  if (req.lowRes !== undefined && req.kind !== 'reconstruction') {
+    throw new AppError('VALIDATION', `--low-res switches the reconstruction attack's low-resolution stage; the ${req.kind} attack has none (drop --low-res).`);
   }
 }
 
@@ -76,6 +79,12 @@ export async function resumeAttack(deps: AttackJobDeps, attackId: string, ctx: J
   return execute(deps, attackId, { ...req, run: a.runId }, ctx);
 }
 
+/** The target dataset's own public faces (cache rows and dataset labels): the reconstruction attack's low-resolution stage fits on them whatever `--public` says. */
+function ownPublicRows(rows: readonly { split: string; cacheIndex: number; label: number }[]): { rows: number[]; labels: number[] } {
+  const pub = rows.filter((r) => r.split === 'public');
+  return { rows: pub.map((r) => r.cacheIndex), labels: pub.map((r) => r.label) };
+}
+
 function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): AttackRequest {
   const run = deps.store.runs.resolve(req.run);
   const dataset = deps.store.datasets.resolve(run.datasetId);
@@ -98,7 +107,7 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
     // the GAN attacks' prior cache: one prior per public source, reused by every attack
-    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared' },
+    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared', lowRes: req.lowRes ?? true, ownPublic: ownPublicRows(rows) },
   };
 }
 

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ATTACK_KINDS, DECODER_LOSSES, JUDGE_KINDS, KEY_MODES, WHITEBOX_PRIORS } from '../domain/attack.ts';
-import { BACKENDS, DEFENSES } from '../domain/run.ts';
+import { BACKENDS, DEFAULT_BACKBONE_CHOICE, DEFENSES } from '../domain/run.ts';
 
 const name = z
   .string()
@@ -99,8 +99,8 @@ export const runsTrain = z
     name: name.optional(),
     seed: seed.default(1),
     backend: z.enum(BACKENDS).optional(),
-    /** `scratch` (default), `pretrained` (the studio's default pretrained face backbone) or a backbone name */
-    backbone: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a backbone name: scratch, pretrained or e.g. mobileface').optional(),
+    /** `pretrained` (default: the studio's default pretrained face backbone), `scratch` or a backbone name */
+    backbone: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'a backbone name: scratch, pretrained or e.g. mobileface').default(DEFAULT_BACKBONE_CHOICE),
   })
   .strict()
   .refine((r) => r.noiseMultiplier === undefined || r.targetEpsilon === undefined, {
@@ -161,6 +161,8 @@ export const attacksStart = z
     prior: z.enum(WHITEBOX_PRIORS).optional(),
     /** the reconstruction decoder's loss (default squared; identity adds a fine-tuning stage) */
     decoderLoss: z.enum(DECODER_LOSSES).optional(),
+    /** the reconstruction attack's low-resolution stage, fitted on the dataset's own public faces (default true; plain frequency masking only) */
+    lowRes: z.boolean().optional(),
     judge: z.enum(JUDGE_KINDS).default('pretrained'),
     profile: z.enum(['quick', 'standard']).default('standard'),
     seed: seed.default(1),

@@ -12,6 +12,13 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
+/**
+ * What `runs.train` fine-tunes when the request names no backbone: the studio's shipped
+ * pretrained face backbone (issue #15's table: better than scratch on ORL and LFW, and cheaper).
+ * `scratch` trains the FR network from random weights.
+ */
+export const DEFAULT_BACKBONE_CHOICE: 'pretrained' | 'scratch' = 'pretrained';
+
 /** Accuracy of a trained model on held-out images of its training identities. */
 export interface RunAccuracy {
   /** closed-set identification accuracy, 0..1 */

@@ -110,7 +110,7 @@ describe('veil train and bench', () => {
 
   it('trains and prints the CLI.md train fields', async () => {
     await cli(['--data-dir', dataDir, 'datasets', 'synth', '--name', 'f', '--identities', '6', '--per-identity', '5', '--size', '32']);
-    const r = await cli(['--data-dir', dataDir, 'train', '--dataset', 'f', '--defense', 'none', '--profile', 'quick', '--epochs', '2', '--json']);
+    const r = await cli(['--data-dir', dataDir, 'train', '--dataset', 'f', '--defense', 'none', '--profile', 'quick', '--epochs', '2', '--backbone', 'scratch', '--json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(Object.keys(doc)).toEqual(expect.arrayContaining(['runId', 'dataset', 'defense', 'backend', 'seed', 'epochs', 'seconds', 'accuracy', 'policy', 'epsilon']));

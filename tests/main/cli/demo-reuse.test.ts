@@ -13,9 +13,9 @@ import { ATTACK_KINDS } from '../../../src/shared/domain/attack.ts';
 const DATASET = { id: 'ds_old', name: 'demo-faces-quick-seed1', identities: 16, images: 160, size: 64, channels: 1, splits: { private: 12, public: 4, eval: 0 } };
 
 /** A backend holding one finished quick run per demo defence, each with a finished quick attack of every kind. */
-function fakeDemo(fresh: boolean): { ctx: CliContext; calls: { method: string; request: Record<string, unknown> }[] } {
+function fakeDemo(fresh: boolean, backbone: { name: string } | null = { name: 'mobileface' }): { ctx: CliContext; calls: { method: string; request: Record<string, unknown> }[] } {
   const calls: { method: string; request: Record<string, unknown> }[] = [];
-  const runs = DEMO_DEFENCES.map((d, i) => ({ id: `run_${i}`, datasetId: DATASET.id, defense: d.defense, seed: 1, status: 'done', config: { profile: 'quick', defence: { mixing: d.k ? { k: d.k } : null } } }));
+  const runs = DEMO_DEFENCES.map((d, i) => ({ id: `run_${i}`, datasetId: DATASET.id, defense: d.defense, seed: 1, status: 'done', config: { profile: 'quick', backbone, defence: { mixing: d.k ? { k: d.k } : null } } }));
   const result = (id: string, defense: string) => ({ runId: id, dataset: DATASET.id, defense, backend: 'wasm', seed: 1, epochs: 6, seconds: 3, accuracy: { identification: 0.5, verification: 0.5, tarAtFar1e2: null, tarAtFar1e3: null }, policy: null, epsilon: null, status: 'done' });
   const attack = (run: string, kind: string) => ({ attackId: `atk_${run}_${kind}`, runId: run, kind, judge: 'pretrained', acc1: 0.1, acc5: 0.3, knnDist: 0.5, psnr: 12, ssim: 0.2, seconds: 5 });
   const answer = (method: string, r: Record<string, unknown>): unknown => {
@@ -56,6 +56,14 @@ describe('veil demo on a data directory an earlier demo filled', () => {
     expect(count(calls, 'datasets.synth')).toBe(0);
     expect(count(calls, 'runs.train')).toBe(0);
     expect(count(calls, 'attacks.start')).toBe(0);
+  });
+
+  it('trains again where the earlier runs were from scratch (the demo trains on the default, pretrained backbone)', async () => {
+    const { ctx, calls } = fakeDemo(false, null);
+    await demoCommand(ctx);
+    const trains = calls.filter((c) => c.method === 'runs.train');
+    expect(trains).toHaveLength(DEMO_DEFENCES.length);
+    expect(trains.every((c) => c.request.backbone === 'pretrained')).toBe(true);
   });
 
   it('with --fresh makes a new dataset (so new GAN priors: their key names the dataset), trains every defence and runs every attack again', async () => {

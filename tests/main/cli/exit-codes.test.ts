@@ -63,7 +63,7 @@ describe('veil exit codes', () => {
   it('exits 5 when a training run is interrupted with Ctrl-C, and marks the run cancelled', async () => {
     expect((await veilHere([...base, 'datasets', 'synth', '--name', 'f', '--identities', '4', '--per-identity', '5', '--size', '32'])).code).toBe(0);
     const started = /Training[^\n]*: [1-9]\d*\/\d+/;
-    const r = await veil([...base, 'train', '--dataset', 'f', '--defense', 'ppfr-fd', '--profile', 'quick', '--epochs', '3', '--name', 'stopped', '--json'], (e) => started.test(e));
+    const r = await veil([...base, 'train', '--dataset', 'f', '--defense', 'ppfr-fd', '--profile', 'quick', '--epochs', '3', '--name', 'stopped', '--backbone', 'scratch', '--json'], (e) => started.test(e));
     expect(r.code, r.stderr).toBe(5);
     expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     const runs = JSON.parse((await veilHere([...base, 'runs', 'list', '--json'])).stdout).runs as { id: string; name: string; status: string }[];

@@ -14,8 +14,8 @@ describe('attack jobs', () => {
 
   beforeAll(async () => {
     await b.router.invoke('datasets.synth', { name: 'faces', identities: 6, perIdentity: 5, size: 32 });
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, name: 'fd' });
-    const n = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain' });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, name: 'fd', backbone: 'scratch' });
+    const n = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain', backbone: 'scratch' });
     if (!r.ok || !n.ok) throw new Error('training failed');
     fd = r.value as TrainResult;
     plain = n.value as TrainResult;

@@ -76,3 +76,10 @@ describe('--decoder-loss', () => {
     expect(() => checkKey({ kind: 'reconstruction', key: 'known', decoderLoss: 'identity' })).not.toThrow();
   });
 });
+
+describe('--low-res', () => {
+  it('is refused for attacks other than the reconstruction attack', () => {
+    expect(() => checkKey({ kind: 'blackbox', key: 'known', lowRes: false })).toThrow(/low-resolution stage/);
+    expect(() => checkKey({ kind: 'reconstruction', key: 'known', lowRes: false })).not.toThrow();
+  });
+});

@@ -18,16 +18,16 @@ describe('masked training-set export', () => {
 
   beforeAll(async () => {
     await b.router.invoke('datasets.synth', { name: 'faces', identities: 6, perIdentity: 5, size: 64 });
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1 });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, backbone: 'scratch' });
     if (!r.ok) throw new Error(r.error.message);
     run = r.value as TrainResult;
-    const none = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain' });
+    const none = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain', backbone: 'scratch' });
     if (!none.ok) throw new Error(none.error.message);
   });
 
   it('exports an adaptive run\'s mixed samples with their recipes and the policy version, and its train result has the policy', async () => {
     // 3 epochs: 2 of warm-up with k = 2, then the policy picks k
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'adaptive', profile: 'quick', epochs: 3, name: 'adaptive' });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'adaptive', profile: 'quick', epochs: 3, name: 'adaptive', backbone: 'scratch' });
     if (!r.ok) throw new Error(r.error.message);
     const v = r.value as TrainResult;
     expect(v.policy!.meanK).toBeGreaterThanOrEqual(2);
@@ -49,7 +49,7 @@ describe('masked training-set export', () => {
   });
 
   it('refuses to export a dp-sgd run, saying its protection is in the model', async () => {
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', profile: 'quick', epochs: 1, name: 'dp' });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', profile: 'quick', epochs: 1, name: 'dp', backbone: 'scratch' });
     if (!r.ok) throw new Error(r.error.message);
     const e = await b.router.invoke('exports.create', { run: 'dp', out: join(out, 'dp'), format: 'tensor' });
     expect(e).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });

@@ -12,7 +12,7 @@ describe('GAN attack jobs (quick profile)', () => {
 
   beforeAll(async () => {
     await b.router.invoke('datasets.synth', { name: 'faces', identities: 8, perIdentity: 5, size: 32 });
-    const n = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain' });
+    const n = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, name: 'plain', backbone: 'scratch' });
     if (!n.ok) throw new Error(n.error.message);
     plain = n.value as TrainResult;
   });

@@ -11,7 +11,7 @@ describe('training runs as jobs', () => {
   it('marks a run interrupted when its worker dies, and resumes it from the checkpoint to the end', async () => {
     await b.router.invoke('datasets.synth', { name: 'faces', identities: 8, perIdentity: 6, size: 32 });
     const crashing = { ...deps, workerUrl: new URL('../../fixtures/crashing-worker.ts', import.meta.url) };
-    const request = { dataset: 'faces', defense: 'ppfr-fd' as const, profile: 'quick' as const, epochs: 3, seed: 2, accuracyBudget: 0.02 };
+    const request = { dataset: 'faces', defense: 'ppfr-fd' as const, profile: 'quick' as const, epochs: 3, seed: 2, accuracyBudget: 0.02, backbone: 'scratch' };
     await expect(b.jobs.run('train', 'crash', (job) => startTraining(crashing, request, job))).rejects.toThrow(/interrupted: resume it/);
 
     const [run] = b.store.runs.list();
@@ -34,7 +34,7 @@ describe('training runs as jobs', () => {
       jobId = e.payload.id;
       void b.router.invoke('jobs.cancel', { jobId }).then((r) => expect(r).toEqual({ ok: true, value: { cancelled: true } }));
     });
-    const trained = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 3, seed: 6, name: 'cancel-me' });
+    const trained = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 3, seed: 6, name: 'cancel-me', backbone: 'scratch' });
     stop();
     expect(trained).toMatchObject({ ok: false, error: { code: 'CANCELLED' } });
     const run = b.store.runs.resolve('cancel-me');
@@ -54,7 +54,7 @@ describe('training runs as jobs', () => {
   });
 
   it('trains dp-sgd and records epsilon per epoch and in the result; the GroupNorm choice in the run', async () => {
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', profile: 'quick', epochs: 2, targetEpsilon: 50 });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', profile: 'quick', epochs: 2, targetEpsilon: 50, backbone: 'scratch' });
     if (!r.ok) throw new Error(r.error.message);
     const v = r.value as TrainResult;
     expect(v.epsilon).toBeGreaterThan(0);
@@ -66,7 +66,7 @@ describe('training runs as jobs', () => {
   });
 
   it('learns the channel selection with the masking network when asked, and freezes it with the run', async () => {
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, channelSelection: 'learned' });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, channelSelection: 'learned', backbone: 'scratch' });
     if (!r.ok) throw new Error(r.error.message);
     const ck = await loadCheckpoint(b.store.runs.checkpoint((r.value as TrainResult).runId)!.path);
     expect(ck.manifest.config.defence.channelSelection).toBe('learned');
@@ -75,7 +75,7 @@ describe('training runs as jobs', () => {
   });
 
   it('refuses both a noise multiplier and a target epsilon', async () => {
-    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', noiseMultiplier: 1, targetEpsilon: 3 });
+    const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'dp-sgd', noiseMultiplier: 1, targetEpsilon: 3, backbone: 'scratch' });
     expect(r).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
   });
 });

@@ -59,6 +59,7 @@ export async function attackCommand(ctx: CliContext): Promise<void> {
     key: choice<KeyMode>(f.key, KEY_MODES, 'key', 'known'),
     prior: f.prior === undefined ? undefined : choice<WhiteboxPrior>(f.prior, WHITEBOX_PRIORS, 'prior', 'gan'),
     decoderLoss: f['decoder-loss'] === undefined ? undefined : choice<DecoderLoss>(f['decoder-loss'], DECODER_LOSSES, 'decoder-loss', 'squared'),
+    lowRes: f['low-res'] === undefined ? undefined : choice(f['low-res'], ['on', 'off'] as const, 'low-res', 'on') === 'on',
     judge: choice<JudgeKind>(f.judge, JUDGE_KINDS, 'judge', 'pretrained'),
     profile,
     seed: ctx.args.seed,

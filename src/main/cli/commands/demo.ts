@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetSummary } from '../../../shared/domain/dataset.ts';
-import type { TrainResult } from '../../../shared/domain/run.ts';
+import { DEFAULT_BACKBONE_CHOICE, type TrainResult } from '../../../shared/domain/run.ts';
 import type { ExportResponse, ReportResponse } from '../../../shared/contract/api.ts';
 import { AppError } from '../../../shared/contract/errors.ts';
 import { fixedK } from '../../report/gather.ts';
@@ -38,13 +38,17 @@ async function demoDataset(c: Ctx): Promise<DatasetSummary> {
   return c.cli.call('datasets.synth', { name, identities: c.quick ? 16 : 40, perIdentity: c.quick ? 10 : 12, size: 64, color: false, seed: c.seed });
 }
 
-/** The newest finished run of this dataset, defence, k, seed and profile, as its train result. */
+/** The demo trains on the default backbone (pretrained): a scratch run of an earlier demo is not reused, and vice versa. */
+const PRETRAINED = DEFAULT_BACKBONE_CHOICE !== 'scratch';
+
+/** The newest finished run of this dataset, defence, k, seed, profile and backbone kind, as its train result. */
 function reusable(c: Ctx, dataset: DatasetSummary, d: DemoDefence): DemoRun | null {
   const store = c.cli.backend().store;
   for (const r of store.runs.list()) {
     if (r.datasetId !== dataset.id || r.defense !== d.defense || r.seed !== c.seed || r.status !== 'done') continue;
-    const config = store.runs.resolve(r.id).config as { profile?: string };
+    const config = store.runs.resolve(r.id).config as { profile?: string; backbone?: unknown };
     if (config.profile !== (c.quick ? 'quick' : 'standard') || (d.k !== undefined && fixedK(config) !== d.k)) continue;
+    if (Boolean(config.backbone) !== PRETRAINED) continue;
     const result = store.runs.result(r.id) as TrainResult | null;
     if (result) return { ...result, label: defenceName(d), reused: true };
   }
@@ -62,7 +66,7 @@ async function trainAll(c: Ctx, dataset: DatasetSummary): Promise<{ runs: DemoRu
     if (old) runs.push(old);
     else {
       try {
-        const r = await c.cli.call('runs.train', { dataset: dataset.id, defense: d.defense, k: d.k, profile: c.quick ? 'quick' : 'standard', seed: c.seed, name: `demo-${d.defense}-${stamp}`, accuracyBudget: 0.02 });
+        const r = await c.cli.call('runs.train', { dataset: dataset.id, defense: d.defense, k: d.k, profile: c.quick ? 'quick' : 'standard', seed: c.seed, name: `demo-${d.defense}-${stamp}`, accuracyBudget: 0.02, backbone: DEFAULT_BACKBONE_CHOICE });
         runs.push({ ...r, label: defenceName(d), reused: false });
         measured = true;
       } catch (err) {
@@ -119,8 +123,9 @@ async function reports(c: Ctx, dataset: DatasetSummary, runs: DemoRun[]): Promis
 
 /** The plan's steps with prior guesses of their seconds on this machine, for the whole-demo ETA. */
 function planSteps(quick: boolean): Step[] {
-  // none trains 40 epochs (quick: 6), the frequency defences 60 (quick: 8); adaptive also trains its policy
-  const train = (d: DemoDefence): number => (quick ? 5 : 90) * (d.defense === 'none' ? 1 : 1.3) * (d.defense === 'adaptive' ? 1.3 : 1);
+  // fine-tuning the pretrained backbone: 17 epochs (the 130-step minimum) for every defence, quick 2-3;
+  // measured under load (README, "Pretrained backbone"): 103-120 CPU s a standard run on two threads
+  const train = (_d: DemoDefence): number => (quick ? 6 : 65);
   return [
     { label: 'dataset', expected: quick ? 1 : 3 },
     ...DEMO_DEFENCES.map((d) => ({ label: defenceName(d), expected: train(d) })),

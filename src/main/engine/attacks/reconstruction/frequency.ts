@@ -43,7 +43,12 @@ function basisColumns(channels: readonly number[], planes: number): tf.Tensor2D 
 
 /** DCT coefficients of the given channels: pixels `[N, S, S, C]` 0..255 -> `[N, S/8, S/8, channels.length]`. */
 export function coefficientsOf(pixels: tf.Tensor4D, channels: readonly number[], planes: number): tf.Tensor4D {
-  return tf.tidy(() => projectBlocks(toPlanes(pixels), basisColumns(channels, planes)));
+  return tf.tidy(() => planeCoefficients(toPlanes(pixels), channels, planes));
+}
+
+/** The same from the front end's planes `[N, S, S, planes]` (pixels minus 128, or YCbCr). */
+export function planeCoefficients(planes: tf.Tensor4D, channels: readonly number[], n: number): tf.Tensor4D {
+  return tf.tidy(() => projectBlocks(planes, basisColumns(channels, n)));
 }
 
 /** A leaked sample `[N, B, B, K]` (key order) -> kept channels in ascending order. */

@@ -2,7 +2,8 @@
  * The masked-data reconstruction attack (DESIGN.md 6): the attacker holds a run's leaked masked
  * (and mixed) training set, exactly what `veil export` writes (leak.ts replays it), and public
  * faces. It trains the decoder on public faces through its view of the defence (key known, or
- * estimated from channel statistics), rebuilds the leaked samples, and the judge scores them
+ * estimated from channel statistics), rebuilds the leaked samples (plain masking: through the
+ * low-resolution stage fitted on the dataset's own public faces, thumbnail.ts), and the judge scores them
  * against their (largest-weight) source images, beside the visualised samples' own scores.
  * Undefended runs leak the faces themselves: the reconstruction is the identity map (said so).
  */
@@ -19,10 +20,11 @@ import { loadCheckpoint } from '../../train/checkpoint.ts';
 import { publicFaces, type PublicFaces } from '../public-data.ts';
 import { writeGrid } from '../sample-grid.ts';
 import type { AttackHooks, AttackOutput, AttackRequest, AttackSampleFile } from '../types.ts';
-import { knownKeyView, reorderLeaked, type AttackerView } from './frequency.ts';
+import { coefficientsOf, knownKeyView, reorderLeaked, type AttackerView } from './frequency.ts';
+import { THUMBNAIL, thumbnailStage, type ThumbnailRecord } from './thumbnail.ts';
 import { attackerInputs, leakedSet, pixelView } from './leak.ts';
 import { channelsRecovered, estimateView } from './key-estimate.ts';
-import { decoderConfig, disposeDecoder, reconstruct, trainDecoder, type PublicDefence } from './train-decoder.ts';
+import { decoderConfig, disposeDecoder, reconstruct, trainDecoder, type PublicDefence, type TrainedDecoder } from './train-decoder.ts';
 
 const CHUNK = 32;
 
@@ -120,8 +122,13 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const decoder = await trainDecoder(faces, view, cfg, req.seed, { onStep: (d, t) => hooks.progress('training the decoder', d, t), shouldStop: hooks.shouldStop }, pub, leakedStd);
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inputs = (m: tf.Tensor4D, k: number): tf.Tensor4D => attackerInputs(m, tf.tensor4d(visual.subarray(k * stride, (k + m.shape[0]) * stride), [m.shape[0], size, size, channels]), leak.form, view, true);
-    const recon = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
-    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, heldBack: decoder.heldBack, identity: decoder.identity, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, form: leak.form, public: req.public.name, leakedSamples: labels.length };
+    const decoded = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
+    const own = ownPublic(req);
+    const staged = !pub && leak.form === 'frequency' && req.options.lowRes !== false && own.rows.length >= THUMBNAIL.minFaces;
+    if (staged) hooks.progress('the low-resolution stage', 0, 1);
+    const low = staged ? await lowResolution({ pixels, size, channels, own, decoder, view, leaked: { samples: leakedSamples, shape: leak.sampleShape, decoded, labels } }) : null;
+    const recon = low?.pixels ?? decoded;
+    const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, heldBack: decoder.heldBack, identity: decoder.identity, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, lowResolution: low?.record ?? null, form: leak.form, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
     const rec = await scoreImages(j, recon, labels, sources);
@@ -131,6 +138,41 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
   } finally {
     j.judge.dispose();
     model?.policy?.dispose();
+  }
+}
+
+/** The target dataset's own public faces (rows of its pixel cache, labels), whatever `--public` says: the low-resolution stage's in-domain data. */
+function ownPublic(req: AttackRequest): { rows: number[]; labels: number[] } {
+  const o = req.options.ownPublic as { rows: number[]; labels: number[] } | undefined;
+  return o ?? { rows: [], labels: [] };
+}
+
+interface LowResolutionInputs {
+  pixels: Uint8Array;
+  size: number;
+  channels: 1 | 3;
+  own: { rows: number[]; labels: number[] };
+  decoder: TrainedDecoder;
+  view: AttackerView;
+  leaked: { samples: Float32Array; shape: [number, number, number]; decoded: Float32Array; labels: readonly number[] };
+}
+
+/** Runs thumbnail.ts on the leaked samples: the own public faces through the attacker's view and its decoder, then the ridge map. */
+async function lowResolution(x: LowResolutionInputs): Promise<{ pixels: Float32Array; record: ThumbnailRecord }> {
+  const { size, channels, view } = x;
+  const n = x.leaked.labels.length;
+  const publicPixels = tf.tensor4d(Float32Array.from(pickRows(x.pixels, x.own.rows, size * size * channels)), [x.own.rows.length, size, size, channels]);
+  const publicKept = coefficientsOf(publicPixels, view.kept, view.planes);
+  const publicDecoded = reconstruct(x.decoder, publicKept);
+  const leakedKept = tf.tidy(() => reorderLeaked(tf.tensor4d(x.leaked.samples, [n, ...x.leaked.shape]), view.position));
+  const leakedDecoded = tf.tensor4d(x.leaked.decoded, [n, size, size, channels]);
+  try {
+    const { pixels, record } = await thumbnailStage({ publicPixels, publicKept, publicDecoded, publicLabels: x.own.labels, leakedKept, leakedDecoded, leakedLabels: x.leaked.labels }, view);
+    const out = (await pixels.data()) as Float32Array;
+    pixels.dispose();
+    return { pixels: out, record };
+  } finally {
+    tf.dispose([publicPixels, publicKept, publicDecoded, leakedKept, leakedDecoded]);
   }
 }
 
