@@ -4,7 +4,6 @@
  * noise and clipping, and how channels are selected. Resolved once from the request.
  */
 import type { Defense } from '../../../shared/domain/run.ts';
-import type { AccRefRule } from './dual.ts';
 
 export interface MixingConfig {
   /** pixels (mixup, instahide) or the masked frequency channels (freq-mixup, adaptive) */
@@ -16,6 +15,9 @@ export interface MixingConfig {
   /** partners come from the batch; with two gradient threads, from the anchor's thread half */
   partners: 'batch' | 'thread-half';
 }
+
+/** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
+export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup';
 
 export interface AdaptiveConfig {
   /** accuracy budget delta (fraction) */

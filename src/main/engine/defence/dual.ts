@@ -5,7 +5,7 @@
  * with acc_val measured on a validation slice of the TRAINING images, never the held-out ones.
  */
 import { hashSeed, Rng } from '../../data/synth/random.ts';
-import type { AdaptiveConfig } from './config.ts';
+import type { AccRefRule, AdaptiveConfig } from './config.ts';
 
 export function dualUpdate(o: { mu: number; eta: number; accRef: number; budget: number; accVal: number }): number {
   return Math.max(0, o.mu + o.eta * (o.accRef - o.budget - o.accVal));
@@ -18,9 +18,6 @@ export interface DualState {
   /** acc_ref: the best moving average so far, or the k = 2 warm-up's (see `dualEpoch`) */
   best: number;
 }
-
-/** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
-export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup';
 
 /**
  * One epoch of the dual game [ours: the smoothing]: acc_val is the moving average
