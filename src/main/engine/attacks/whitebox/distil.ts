@@ -47,11 +47,18 @@ export function ensembleTarget(members: WhiteboxTarget[]): WhiteboxTarget {
   return { classes, size, logits: (px) => tf.tidy(() => tf.addN(members.map((m) => m.logits(px))).div(members.length) as tf.Tensor2D) };
 }
 
-/** A random batch of public faces `[b, S, S, C]` (0..255), each mirrored with probability 1/2. */
-function publicBatch(faces: { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 }, b: number, rng: Rng): tf.Tensor4D {
-  const per = faces.size * faces.size * faces.channels;
+type Faces = { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 };
+
+/** Rows and mirror flags of a random batch of `b` public faces (each mirrored with probability 1/2). */
+function drawBatch(faces: Faces, b: number, rng: Rng): { rows: number[]; flips: boolean[] } {
   const rows = Array.from({ length: b }, () => rng.int(faces.count));
-  const flips = rows.map(() => rng.next() < 0.5);
+  return { rows, flips: rows.map(() => rng.next() < 0.5) };
+}
+
+/** The faces of `rows` `[b, S, S, C]` (0..255), mirrored where `flips` says. */
+function batchPixels(faces: Faces, rows: number[], flips: boolean[]): tf.Tensor4D {
+  const per = faces.size * faces.size * faces.channels;
+  const b = rows.length;
   return tf.tidy(() => {
     const buf = new Float32Array(b * per);
     rows.forEach((r, i) => buf.set(faces.pixels.subarray(r * per, (r + 1) * per), i * per));
@@ -62,8 +69,36 @@ function publicBatch(faces: { pixels: Uint8Array; count: number; size: number; c
   });
 }
 
-/** Distils student `index` from `teacher` on the public faces; null when stopped. */
-export async function distilStudent(teacher: WhiteboxTarget, faces: { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 }, cfg: DistilConfig, index: number, hooks: { shouldStop?: () => boolean; tick?: () => Promise<void> } = {}): Promise<Student | null> {
+/**
+ * The teacher's logits of every public face and of its mirror image, `[2 * count, classes]` (row
+ * `count + r` is face r mirrored) [ours]: the teacher is fixed and in inference mode, so its outputs
+ * can be computed once instead of once per drawn batch (cheaper whenever the students draw more
+ * faces than twice the public set: a pretrained target's forward pass is the dearer part).
+ */
+export async function teacherLogits(teacher: WhiteboxTarget, faces: Faces, chunk = 64): Promise<Float32Array> {
+  const out = new Float32Array(2 * faces.count * teacher.classes);
+  for (const flip of [false, true]) {
+    for (let i = 0; i < faces.count; i += chunk) {
+      const rows = Array.from({ length: Math.min(chunk, faces.count - i) }, (_, k) => i + k);
+      const l = tf.tidy(() => teacher.logits(batchPixels(faces, rows, rows.map(() => flip))));
+      out.set((await l.data()) as Float32Array, ((flip ? faces.count : 0) + i) * teacher.classes);
+      l.dispose();
+    }
+  }
+  return out;
+}
+
+/** The teacher's logits of a drawn batch: from `cached` (teacherLogits) when given, else computed now. */
+function batchTeacher(teacher: WhiteboxTarget, faces: Faces, x: tf.Tensor4D, draw: { rows: number[]; flips: boolean[] }, cached?: Float32Array): tf.Tensor2D {
+  if (!cached) return teacher.logits(x);
+  const c = teacher.classes;
+  const buf = new Float32Array(draw.rows.length * c);
+  draw.rows.forEach((r, i) => buf.set(cached.subarray(((draw.flips[i] ? faces.count : 0) + r) * c, ((draw.flips[i] ? faces.count : 0) + r + 1) * c), i * c));
+  return tf.tensor2d(buf, [draw.rows.length, c]);
+}
+
+/** Distils student `index` from `teacher` on the public faces (teacher outputs from `hooks.cached` when given); null when stopped. */
+export async function distilStudent(teacher: WhiteboxTarget, faces: Faces, cfg: DistilConfig, index: number, hooks: { shouldStop?: () => boolean; tick?: () => Promise<void>; cached?: Float32Array } = {}): Promise<Student | null> {
   const net: FrNetConfig = { inputChannels: faces.channels, stem: 'pixels', widths: cfg.widths, blocks: 1 + (index % 2), embedding: 128 };
   const head: HeadConfig = { kind: 'cosface', scale: 32, margin: 0 };
   const params = frNetParams(net, hashSeed(cfg.seed, index, 0xd15));
@@ -79,8 +114,9 @@ export async function distilStudent(teacher: WhiteboxTarget, faces: { pixels: Ui
       if (hooks.shouldStop?.()) return null;
       const ctx: Ctx = { params, training: true, statUpdates: [] };
       const loss: tf.Scalar = tf.tidy(() => {
-        const x = publicBatch(faces, cfg.batch, rng);
-        const soft = tf.softmax(teacher.logits(x).div(tau));
+        const draw = drawBatch(faces, cfg.batch, rng);
+        const x = batchPixels(faces, draw.rows, draw.flips);
+        const soft = tf.softmax(batchTeacher(teacher, faces, x, draw, hooks.cached).div(tau));
         const { value, grads } = tf.variableGrads(() => {
           const logp = tf.logSoftmax(headLogits(ctx, head, frNetForward(ctx, net, x.sub(127.5).div(128) as tf.Tensor4D)).div(tau));
           return soft.mul(logp).sum(1).mean().neg().mul(tau * tau) as tf.Scalar;

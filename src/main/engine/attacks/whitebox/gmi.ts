@@ -31,6 +31,12 @@ export interface WhiteboxConfig {
   lr: number;
   /** weight of the identity loss against the realism prior (GMI: 100) */
   lambda: number;
+  /**
+   * the identity loss per face: GMI's cross-entropy of the target's softmax ('ce', absent: 'ce'),
+   * or LOMMA's logit loss ('logit': minus the logit of the identity, which does not saturate once
+   * the target is sure; with a cosine head, the scaled cosine to the identity's class centre)
+   */
+  loss?: 'ce' | 'logit';
   /** candidates kept per identity */
   keep: number;
   /** latents optimised together */
@@ -91,6 +97,11 @@ function latentModel(prior: Prior): LatentModel {
   };
 }
 
+/** Per-face identity loss `[N]` of logits `[N, classes]` for one-hot labels: cross-entropy (GMI) or minus the label's logit (LOMMA). */
+export function identityLoss(logits: tf.Tensor2D, onehot: tf.Tensor2D, loss: 'ce' | 'logit'): tf.Tensor1D {
+  return tf.tidy(() => (loss === 'logit' ? logits.mul(onehot).sum(1).neg() : tf.logSoftmax(logits).mul(onehot).sum(1).neg()) as tf.Tensor1D);
+}
+
 /** The target's softmax probability of each row's label, averaged over the selection views. */
 function viewConfidence(target: WhiteboxTarget, px: tf.Tensor4D, onehot: tf.Tensor2D, maxZoom: number): tf.Tensor1D {
   return tf.tidy(() => {
@@ -116,8 +127,7 @@ async function invertChunk(prior: LatentModel, target: WhiteboxTarget, labels: n
           const images = prior.generate(z as tf.Tensor2D);
           const prior_ = prior.realism(z as tf.Tensor2D, images);
           const logits = target.logits(applyView(toPixels(images, target.size), view));
-          const ce = tf.neg(onehot.mul(tf.logSoftmax(logits)).sum(1));
-          return prior_.add(ce.mul(cfg.lambda)).sum() as tf.Scalar;
+          return prior_.add(identityLoss(logits, onehot, cfg.loss ?? 'ce').mul(cfg.lambda)).sum() as tf.Scalar;
         }, [z]);
         opt.applyGradients(grads);
         z.assign(z.clipByValue(-prior.clip, prior.clip) as tf.Tensor2D);

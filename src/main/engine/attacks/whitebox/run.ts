@@ -12,24 +12,42 @@ import { ATTACK_PRESETS } from '../gan/profiles.ts';
 import { disposeGanTraining } from '../gan/train-gan.ts';
 import type { AttackHooks, AttackOutput, AttackRequest } from '../types.ts';
 import type { PublicFaces } from '../public-data.ts';
-import { disposeStudents, distilStudent, ensembleTarget, studentTarget, type Student } from './distil.ts';
-import { invertWhitebox, type Prior, type WhiteboxTarget } from './gmi.ts';
+import { disposeStudents, distilStudent, ensembleTarget, studentTarget, teacherLogits, type DistilConfig, type Student } from './distil.ts';
+import { invertWhitebox, type Prior, type WhiteboxConfig, type WhiteboxTarget } from './gmi.ts';
 import { whiteboxTarget } from './target.ts';
+
+/**
+ * Benchmark overrides of the white-box preset, `VEIL_WHITEBOX_OVERRIDES='{"whitebox":{...},"distil":{...}}'`
+ * (bench/attack.ts; the product never sets it); what was used is recorded in the attack's details.
+ */
+function overrides(): { whitebox?: Partial<Omit<WhiteboxConfig, 'seed'>>; distil?: Partial<Omit<DistilConfig, 'seed'>> } {
+  const raw = process.env.VEIL_WHITEBOX_OVERRIDES;
+  if (!raw) return {};
+  try {
+    return JSON.parse(raw) as ReturnType<typeof overrides>;
+  } catch {
+    throw new AppError('VALIDATION', 'VEIL_WHITEBOX_OVERRIDES is not JSON: unset it or give {"whitebox":{...},"distil":{...}}.');
+  }
+}
 
 /** LOMMA's model augmentation: the target plus students distilled from it on the public faces; null when stopped. */
 async function augmentedTarget(req: AttackRequest, teacher: WhiteboxTarget, faces: PublicFaces, hooks: AttackHooks): Promise<{ target: WhiteboxTarget; students: Student[]; details: Record<string, unknown> } | null> {
-  const cfg = { ...ATTACK_PRESETS[req.profile].distil, seed: req.seed };
+  const cfg = { ...ATTACK_PRESETS[req.profile].distil, ...overrides().distil, seed: req.seed };
   const students: Student[] = [];
   const started = performance.now();
+  // the teacher's outputs once per public face and mirror, when the students would draw more faces than that
+  const drawn = cfg.students * cfg.steps * cfg.batch;
+  if (drawn > 0) hooks.progress('distilling surrogate students from the target (public faces)', 0, 1);
+  const cached = drawn > 2 * faces.count ? await teacherLogits(teacher, faces) : undefined;
   let done = 0;
   const tick = async (): Promise<void> => hooks.progress('distilling surrogate students from the target (public faces)', ++done, cfg.students * cfg.steps);
   for (let i = 0; i < cfg.students; i++) {
-    const s = await distilStudent(teacher, faces, cfg, i, { shouldStop: hooks.shouldStop, tick });
+    const s = await distilStudent(teacher, faces, cfg, i, { shouldStop: hooks.shouldStop, tick, cached });
     if (!s) return disposeStudents(students), null;
     students.push(s);
   }
   const target = ensembleTarget([teacher, ...students.map((s) => studentTarget(s, teacher.classes, teacher.size))]);
-  const details = { ...cfg, seconds: (performance.now() - started) / 1000, finalLoss: students.map((s) => s.curve.at(-1) ?? null), nets: students.map((s) => s.net) };
+  const details = { ...cfg, teacherCached: cached !== undefined, seconds: (performance.now() - started) / 1000, finalLoss: students.map((s) => s.curve.at(-1) ?? null), nets: students.map((s) => s.net) };
   return { target, students, details };
 }
 
@@ -54,7 +72,7 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     const aug = await augmentedTarget(req, whiteboxTarget(model), fp.faces, hooks);
     if (!aug) return fp.dispose(), { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const ids = targetIdentities(req);
-    const cfg = { ...ATTACK_PRESETS[req.profile].whitebox, seed: req.seed };
+    const cfg = { ...ATTACK_PRESETS[req.profile].whitebox, ...overrides().whitebox, seed: req.seed };
     const started = performance.now();
     const found = await invertWhitebox(fp.prior, aug.target, ids, cfg, {
       shouldStop: hooks.shouldStop,
@@ -71,6 +89,7 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     const details = {
       prior: fp.details,
       gmi: cfg,
+      overrides: process.env.VEIL_WHITEBOX_OVERRIDES ?? null,
       students: aug.details,
       inversionSeconds,
       /** the ensemble's (target and students) softmax probability of the identity, best candidate, mean over identities */

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { disposeStudents, distilStudent, ensembleTarget, studentTarget, type DistilConfig } from '../../../../../src/main/engine/attacks/whitebox/distil.ts';
+import { disposeStudents, distilStudent, ensembleTarget, studentTarget, teacherLogits, type DistilConfig } from '../../../../../src/main/engine/attacks/whitebox/distil.ts';
 import { whiteboxTarget } from '../../../../../src/main/engine/attacks/whitebox/target.ts';
 import { selectBackend, tf } from '../../../../../src/main/engine/backend/select-backend.ts';
 import { resolveConfig } from '../../../../../src/main/engine/train/config.ts';
@@ -51,6 +51,26 @@ describe('model augmentation (LOMMA students)', () => {
     expect(Array.from(le.dataSync())).toEqual(Array.from(twice.dataSync()).map((v) => expect.closeTo(v, 4)));
     expect(ensembleTarget([a])).toBe(a);
     tf.dispose([x, twice, le]);
+    expect(tf.memory().numTensors).toBe(before);
+    disposeFaceModel(model);
+  });
+
+  it('distils the same student from the teacher outputs computed once per face and mirror', async () => {
+    const data = synthTrainData(3, 3, 32);
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 3 } }), data);
+    const faces = { pixels: data.pixels, count: 9, size: 32, channels: 1 as const };
+    const teacher = whiteboxTarget(model);
+    const before = tf.memory().numTensors;
+    const cached = await teacherLogits(teacher, faces, 4);
+    // row 9 + r is face r mirrored
+    const x = tf.tensor4d(Float32Array.from(data.pixels.subarray(2 * 32 * 32, 3 * 32 * 32)), [1, 32, 32, 1]);
+    const [plain, mirror] = tf.tidy(() => [teacher.logits(x), teacher.logits(tf.reverse(x, 2) as tf.Tensor4D)].map((t) => Array.from(t.dataSync())));
+    x.dispose();
+    expect(Array.from(cached.subarray(2 * 3, 3 * 3))).toEqual(plain.map((v) => expect.closeTo(v, 4)));
+    expect(Array.from(cached.subarray(11 * 3, 12 * 3))).toEqual(mirror.map((v) => expect.closeTo(v, 4)));
+    const [a, b] = [await distilStudent(teacher, faces, cfg(25), 0), await distilStudent(teacher, faces, cfg(25), 0, { cached })];
+    expect(b!.curve[0]).toBeCloseTo(a!.curve[0], 3);
+    disposeStudents([a!, b!]);
     expect(tf.memory().numTensors).toBe(before);
     disposeFaceModel(model);
   });

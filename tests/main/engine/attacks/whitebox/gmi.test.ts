@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { disposeLinearPrior, fitLinearPrior } from '../../../../../src/main/engine/attacks/gan/linear-prior.ts';
 import { ganParams } from '../../../../../src/main/engine/attacks/gan/train-gan.ts';
-import { invertWhitebox, type WhiteboxConfig } from '../../../../../src/main/engine/attacks/whitebox/gmi.ts';
+import { identityLoss, invertWhitebox, type WhiteboxConfig } from '../../../../../src/main/engine/attacks/whitebox/gmi.ts';
 import { whiteboxTarget } from '../../../../../src/main/engine/attacks/whitebox/target.ts';
 import { selectBackend, tf } from '../../../../../src/main/engine/backend/select-backend.ts';
 import { resolveConfig } from '../../../../../src/main/engine/train/config.ts';
@@ -67,6 +67,25 @@ describe('white-box GMI', () => {
     expect(tf.memory().numTensors).toBe(before);
     disposeLinearPrior(linear);
     disposeFaceModel(model);
+  });
+
+  it('has two identity losses: cross-entropy, which saturates, and minus the logit, which does not', async () => {
+    const onehot = tf.tensor2d([[0, 1, 0], [0, 1, 0]]);
+    const logits = tf.tensor2d([[1, 2, 0.5], [1, 12, 0.5]]);
+    const ce = identityLoss(logits, onehot, 'ce').arraySync();
+    expect(ce[0]).toBeCloseTo(-Math.log(Math.exp(2) / (Math.exp(1) + Math.exp(2) + Math.exp(0.5))), 5);
+    expect(ce[1]).toBeLessThan(1e-4);
+    expect(identityLoss(logits, onehot, 'logit').arraySync()).toEqual([-2, -12]);
+    const model = createFaceModel(resolveConfig({ defense: 'none', profile: 'quick', seed: 4, backend: 'wasm', input: { size: 32, channels: 1, classes: 3 } }), synthTrainData(3, 3, 32));
+    const prior = { params: ganParams(gan, 3), gan };
+    const before = tf.memory().numTensors;
+    const start = await invertWhitebox(prior, whiteboxTarget(model), [0, 1, 2], cfg(0));
+    const end = await invertWhitebox(prior, whiteboxTarget(model), [0, 1, 2], cfg(10, { loss: 'logit', lambda: 1 }));
+    for (const [i, c] of end!.entries()) expect(c.confidence[0], `identity ${c.identity}`).toBeGreaterThan(start![i].confidence[0]);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([onehot, logits]);
+    disposeFaceModel(model);
+    prior.params.dispose();
   });
 
   it('returns null when cancelled', async () => {
