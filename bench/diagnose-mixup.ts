@@ -1,11 +1,12 @@
 /**
  * Why MixUp training generalises badly on ORL: `node bench/diagnose-mixup.ts --defense freq-mixup
- * --k 2 --epochs 25 [--seed 1] [--workers 1] [--every 5] [--home .bench-defences] [--backbone pretrained]
- * [--slice]`. Trains in process on the bench's imported ORL and prints, every few epochs, held-out
- * identification with the running batch-norm statistics and with statistics re-estimated on the
- * clean (masked, unmixed) training images, plus clean training accuracy; `--slice` holds adaptive's
- * validation slice of the training images out of training and prints its accuracy (the curve to
- * choose epochs by). A diagnostic that prints numbers, not a test.
+ * --k 2 --epochs 25 [--seed 1] [--workers 1] [--every 5] [--home .bench-defences] [--backbone
+ * pretrained] [--slice seeded|positional]`. Trains in process on the bench's imported ORL and
+ * prints, every few epochs, held-out identification with the running batch-norm statistics and
+ * with statistics re-estimated on the clean (masked, unmixed) training images, plus clean training
+ * accuracy; `--slice` holds adaptive's validation slice of the training images (a seeded draw, or
+ * the older positional one) out of training and prints its accuracy (the curve to choose epochs
+ * by). A diagnostic that prints numbers, not a test.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join, resolve } from 'node:path';
@@ -37,7 +38,7 @@ const { values: o } = parseArgs({
     k: { type: 'string' },
     epochs: { type: 'string' },
     backbone: { type: 'string' },
-    slice: { type: 'boolean', default: false },
+    slice: { type: 'string' },
     seed: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
     every: { type: 'string', default: '5' },
@@ -63,8 +64,8 @@ const workers = Number(o.workers);
 const epochs = o.epochs ? Number(o.epochs) : o.backbone ? undefined : 25;
 const base = resolveConfig({ defense: o.defense as Defense, profile: 'standard', seed: Number(o.seed), backend, epochs, input: { size: all.size, channels: all.channels, classes: all.classes }, workers, trainCount: all.train.length, defence: o.k ? { k: Number(o.k) } : {} });
 const resolved = withChosenCrop(withBackbone(base, o.backbone, epochs), all, epochs);
-// --slice: adaptive's validation slice (1/7 of each identity's training images) stays out of training.
-const held = new Set(o.slice ? validationSlice(all.train, 1 / 7) : []);
+// --slice seeded|positional: adaptive's validation slice (1/7 of each identity's training images) stays out of training.
+const held = new Set(o.slice ? validationSlice(all.train, 1 / 7, o.slice === 'positional' ? undefined : Number(o.seed)) : []);
 const data: TrainData = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
 const sliceData = { ...data, heldout: all.train.filter((_, i) => held.has(i)) };
 const head = { ...resolved.head, ...(o['mixed-loss'] ? { mixedLoss: o['mixed-loss'] as 'soft-target' } : {}), ...(o.margin ? { margin: Number(o.margin) } : {}), ...(o.scale ? { scale: Number(o.scale) } : {}) };

@@ -4,7 +4,6 @@
  * noise and clipping, and how channels are selected. Resolved once from the request.
  */
 import type { Defense } from '../../../shared/domain/run.ts';
-import type { AccRefRule } from './dual.ts';
 
 export interface MixingConfig {
   /** pixels (mixup, instahide) or the masked frequency channels (freq-mixup, adaptive) */
@@ -16,6 +15,9 @@ export interface MixingConfig {
   /** partners come from the batch; with two gradient threads, from the anchor's thread half */
   partners: 'batch' | 'thread-half';
 }
+
+/** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
+export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup';
 
 export interface AdaptiveConfig {
   /** accuracy budget delta (fraction) */
@@ -39,6 +41,12 @@ export interface AdaptiveConfig {
   dualLr: number;
   /** fraction of each identity's training images held back as the validation slice [ours: 1/7] */
   validationFraction: number;
+  /**
+   * 'seeded' [ours]: the slice is a seeded random draw per identity (dual.ts validationSlice);
+   * absent (older runs): by position in the import's order, on ORL the same pose number for most
+   * identities, whose accuracy sat at 19/30 whatever the policy did
+   */
+  slice?: 'seeded';
   /**
    * acc_ref (DESIGN 5.4): 'warmup' = the (smoothed) validation accuracy at the end of the k = 2
    * warm-up, fixed from then on (DESIGN's "else"; the `none` run's accuracy on the slice is not used:
@@ -145,6 +153,7 @@ export function adaptiveFor(defense: Defense, budget: number | undefined): Adapt
     hidden: 32,
     dualLr: 1,
     validationFraction: 1 / 7,
+    slice: 'seeded',
     accRef: 'warmup',
     valSmoothing: 0.5,
     rejoinFraction: 0.25,

@@ -4,6 +4,8 @@
  *   mu <- max(0, mu + eta * (acc_ref - delta - acc_val)),
  * with acc_val measured on a validation slice of the TRAINING images, never the held-out ones.
  */
+import { hashSeed, Rng } from '../../data/synth/random.ts';
+import type { AccRefRule, AdaptiveConfig } from './config.ts';
 
 export function dualUpdate(o: { mu: number; eta: number; accRef: number; budget: number; accVal: number }): number {
   return Math.max(0, o.mu + o.eta * (o.accRef - o.budget - o.accVal));
@@ -16,9 +18,6 @@ export interface DualState {
   /** acc_ref: the best moving average so far, or the k = 2 warm-up's (see `dualEpoch`) */
   best: number;
 }
-
-/** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
-export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup';
 
 /**
  * One epoch of the dual game [ours: the smoothing]: acc_val is the moving average
@@ -37,17 +36,26 @@ export function dualEpoch(st: DualState, o: { accVal: number; smoothing: number;
 
 /**
  * The validation slice [ours]: every `1/fraction`-th training image of each identity that has at
- * least 3 (so each keeps 2 or more to train on), chosen by position in a seeded order so the slice
- * is fixed for the run. Returns the indices (into `train`) of the slice.
+ * least 3 (so each keeps 2 or more to train on). With a `seed`, each identity's images are first
+ * put in a seeded order, so the slice is a random draw fixed for the run; without one (runs from
+ * before the seeded slice), by position in the given order, which for an import sorted by file name
+ * picks the same image number for most identities (ORL: its 9.pgm, one pose for everybody).
+ * Returns the indices (into `train`) of the slice.
  */
-export function validationSlice(train: readonly { label: number }[], fraction: number): number[] {
+export function validationSlice(train: readonly { label: number }[], fraction: number, seed?: number): number[] {
   const byLabel = new Map<number, number[]>();
   train.forEach((t, i) => byLabel.set(t.label, [...(byLabel.get(t.label) ?? []), i]));
   const out: number[] = [];
   const every = Math.max(2, Math.round(1 / fraction));
-  for (const idx of byLabel.values()) {
-    if (idx.length < 3) continue;
+  for (const [label, all] of byLabel) {
+    if (all.length < 3) continue;
+    const idx = seed === undefined ? all : new Rng(hashSeed(seed, label, 0x511ce)).shuffle([...all]);
     for (let j = every - 1; j < idx.length; j += every) out.push(idx[j]);
   }
   return out.sort((a, b) => a - b);
+}
+
+/** The adaptive run's slice: seeded by the run's seed when its config says so (AdaptiveConfig.slice). */
+export function adaptiveSlice(train: readonly { label: number }[], a: Pick<AdaptiveConfig, 'validationFraction' | 'slice'>, seed: number): number[] {
+  return validationSlice(train, a.validationFraction, a.slice === 'seeded' ? seed : undefined);
 }

@@ -13,7 +13,7 @@ import { DataParallel } from '../parallel/data-parallel.ts';
 import { faceReplica } from '../parallel/replica.ts';
 import type { FromWorker, TrainRequest } from '../protocol.ts';
 import { NO_DEFENCE } from '../defence/config.ts';
-import { validationSlice } from '../defence/dual.ts';
+import { adaptiveSlice } from '../defence/dual.ts';
 import { learnedFrontEnd } from '../defence/masking-net.ts';
 import { DEFENCE_PART, DefenceRuntime } from '../defence/runtime.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
@@ -43,7 +43,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
         defence: req.defence,
       }), req.backbone, req.epochs), all, req.epochs);
   // The adaptive defence holds a validation slice of the training images back from FR updates.
-  const held = config.defence.adaptive ? new Set(validationSlice(all.train, config.defence.adaptive.validationFraction)) : new Set<number>();
+  const held = config.defence.adaptive ? new Set(adaptiveSlice(all.train, config.defence.adaptive, config.seed)) : new Set<number>();
   const data = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
   // DESIGN 5.1 step 3b: the masking network learns the selection before the FR network trains.
   const learned = !checkpoint && config.frontEnd && config.defence.channelSelection === 'learned' ? await learnedFrontEnd(config, data) : null;

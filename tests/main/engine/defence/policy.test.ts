@@ -105,6 +105,17 @@ describe('the strategy network and its updates', () => {
     expect(slice.map((i) => train[i].label)).toEqual([0, 1, 2, 3, 4, 5]);
   });
 
+  it('a seeded slice draws a different image of each identity, reproducibly; the positional one takes the same position everywhere', () => {
+    const train = Array.from({ length: 70 }, (_, i) => ({ label: Math.floor(i / 7) }));
+    const positional = validationSlice(train, 1 / 7);
+    expect(positional.map((i) => i % 7)).toEqual(Array(10).fill(6));
+    const seeded = validationSlice(train, 1 / 7, 5);
+    expect(seeded).toEqual(validationSlice(train, 1 / 7, 5));
+    expect(seeded.map((i) => train[i].label)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(new Set(seeded.map((i) => i % 7)).size).toBeGreaterThan(2);
+    expect(validationSlice(train, 1 / 7, 6)).not.toEqual(seeded);
+  });
+
   it('freezes the policy and lets the validation slice rejoin for the last quarter of the epochs, never before the policy acted', () => {
     const a = adaptiveFor('adaptive', 0.03)!;
     expect(rejoinEpoch(a, 60)).toBe(45);

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Defense } from '../../../../src/shared/domain/run.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
-import { validationSlice } from '../../../../src/main/engine/defence/dual.ts';
+import { adaptiveSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { DEFENCE_PART, DefenceRuntime, type DefenceSnapshot } from '../../../../src/main/engine/defence/runtime.ts';
 import { basisTensor } from '../../../../src/main/engine/masking/dct.ts';
 import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from '../../../../src/main/engine/train/checkpoint.ts';
@@ -25,7 +25,7 @@ function config(defense: Defense, epochs = 2): TrainConfig {
 }
 
 function split(cfg: TrainConfig): { data: typeof all; validation: typeof all.train } {
-  const held = cfg.defence.adaptive ? new Set(validationSlice(all.train, cfg.defence.adaptive.validationFraction)) : new Set<number>();
+  const held = cfg.defence.adaptive ? new Set(adaptiveSlice(all.train, cfg.defence.adaptive, cfg.seed)) : new Set<number>();
   return { data: { ...all, train: all.train.filter((_, i) => !held.has(i)) }, validation: all.train.filter((_, i) => held.has(i)) };
 }
 

@@ -115,7 +115,10 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const masked = scores(await scoreImages(j, visual, labels, sources));
     const faces = await loadPublicFaces(req);
     const truth = model.frontEnd ? knownKeyView(model.frontEnd) : pixelView(channels);
-    const view = req.key === 'unknown' && model.frontEnd ? estimateWithPublic(leakedSamples, labels.length, leak.sampleShape, faces, model.frontEnd.planes) : truth;
+    const own = ownPublic(req);
+    // [ours] the key is estimated on the dataset's own public faces where there are enough (same camera, same statistics), else on the attack's public faces
+    const keyFaces = own.rows.length >= THUMBNAIL.minFaces ? { pixels: pickRows(pixels, own.rows, stride), count: own.rows.length, size, channels, labels: own.labels } : faces;
+    const view = req.key === 'unknown' && model.frontEnd ? estimateWithPublic(leakedSamples, labels.length, leak.sampleShape, keyFaces, model.frontEnd.planes) : truth;
     const cfg = decoderConfig(req.profile, req.options.decoderLoss === 'identity' ? 'identity' : 'squared');
     const pub = leak.form === 'pixels' ? { model, reorder: false } : publicDefence(model, view, req.key);
     const leakedStd = !pub && leak.form === 'frequency' ? await channelStdOf(leakedSamples, labels.length, leak.sampleShape, view) : null;
@@ -123,7 +126,6 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     if (!decoder) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
     const inputs = (m: tf.Tensor4D, k: number): tf.Tensor4D => attackerInputs(m, tf.tensor4d(visual.subarray(k * stride, (k + m.shape[0]) * stride), [m.shape[0], size, size, channels]), leak.form, view, true);
     const decoded = await mapChunksIndexed(leakedSamples, labels.length, leak.sampleShape, (m, k) => reconstruct(decoder, inputs(m, k)));
-    const own = ownPublic(req);
     const staged = !pub && leak.form === 'frequency' && req.options.lowRes !== false && own.rows.length >= THUMBNAIL.minFaces;
     if (staged) hooks.progress('the low-resolution stage', 0, 1);
     const low = staged ? await lowResolution({ pixels, size, channels, own, decoder, view, leaked: { samples: leakedSamples, shape: leak.sampleShape, decoded, labels } }) : null;
