@@ -107,7 +107,7 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
     // the GAN attacks' prior cache: one prior per public source, reused by every attack
-    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared', lowRes: req.lowRes ?? true, ownPublic: ownPublicRows(rows) },
+    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared', lowRes: req.lowRes ?? true, ownPublic: req.kind === 'reconstruction' ? ownPublicRows(rows) : undefined },
   };
 }
 

@@ -93,7 +93,10 @@ function batchTeacher(teacher: WhiteboxTarget, faces: Faces, x: tf.Tensor4D, dra
   if (!cached) return teacher.logits(x);
   const c = teacher.classes;
   const buf = new Float32Array(draw.rows.length * c);
-  draw.rows.forEach((r, i) => buf.set(cached.subarray(((draw.flips[i] ? faces.count : 0) + r) * c, ((draw.flips[i] ? faces.count : 0) + r + 1) * c), i * c));
+  draw.rows.forEach((r, i) => {
+    const row = (draw.flips[i] ? faces.count : 0) + r;
+    buf.set(cached.subarray(row * c, (row + 1) * c), i * c);
+  });
   return tf.tensor2d(buf, [draw.rows.length, c]);
 }
 
