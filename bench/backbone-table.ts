@@ -5,7 +5,9 @@
  * real datasets into a throwaway data directory (LFW colour 112, ORL grey 112), trains each
  * (dataset, defence, seed) with the standard profile, and prints one JSON line per run: held-out
  * identification and verification, the chosen crop and input gain, seconds, CPU seconds (user +
- * system, every thread of the process) and peak resident memory of the process.
+ * system, every thread of the process) and the process's peak resident memory during the run: that
+ * includes what the import and earlier runs left resident, so for one run's own peak give one
+ * (dataset, defence, seed) per invocation and read `/usr/bin/time -v`'s maximum resident set size.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

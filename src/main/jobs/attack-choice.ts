@@ -16,6 +16,8 @@ export interface AttackPick {
   key: KeyMode;
   /** private identities attacked (null: all) */
   targets: number | null;
+  /** the kind's own variant as recorded (variantOf): reconstruction 'squared, low-res on', white-/black-box 'prior gan' ... */
+  variant: string;
 }
 
 /** What the caller would rather match; absent fields fall back to the strongest choice. */
@@ -24,6 +26,8 @@ export interface AttackPreference {
   profile?: 'quick' | 'standard';
   public?: string | null;
   key?: KeyMode;
+  /** a `variantOf` string; absent: the kind's default variant */
+  variant?: string;
 }
 
 interface RecordedRequest {
@@ -31,7 +35,25 @@ interface RecordedRequest {
   public?: string;
   key?: KeyMode;
   targets?: number;
+  prior?: string;
+  decoderLoss?: string;
+  lowRes?: boolean;
 }
+
+/**
+ * The variant flags of an attack in words [ours]: reconstruction `--decoder-loss` and `--low-res`
+ * (off when recorded so, or when its metrics say the stage did not run), white-/black-box `--prior`.
+ * Absent flags are the defaults of the time they ran.
+ */
+export function variantOf(kind: AttackKind, config: RecordedRequest, metrics: AttackSummary['metrics']): string {
+  if (kind !== 'reconstruction') return `prior ${config.prior ?? 'gan'}`;
+  const details = (metrics?.details ?? {}) as { lowResolution?: unknown };
+  const staged = config.lowRes !== false && details.lowResolution !== null;
+  return `${config.decoderLoss ?? 'squared'}, low-res ${staged ? 'on' : 'off'}`;
+}
+
+/** The variant an attack of `kind` runs with no flags. */
+export const defaultVariant = (kind: AttackKind): string => variantOf(kind, {}, null);
 
 function publicId(store: Store, ref: string | undefined): string | null {
   if (ref === undefined) return null;
@@ -45,13 +67,14 @@ function publicId(store: Store, ref: string | undefined): string | null {
 
 export function toPick(store: Store, summary: AttackSummary, config: unknown): AttackPick {
   const c = (config ?? {}) as RecordedRequest;
-  return { summary, profile: c.profile ?? 'standard', public: publicId(store, c.public), key: c.key ?? 'known', targets: c.targets ?? null };
+  return { summary, profile: c.profile ?? 'standard', public: publicId(store, c.public), key: c.key ?? 'known', targets: c.targets ?? null, variant: variantOf(summary.kind, c, summary.metrics) };
 }
 
 /**
  * Best first, comparing in order: the preferred judge; the preferred profile (else standard over
  * quick); the preferred public source; more targets (all first); the preferred key (else known,
- * Kerckhoffs' default); the newest.
+ * Kerckhoffs' default); the preferred variant (else the kind's default: no `--low-res off`,
+ * `--decoder-loss identity` or `--prior linear` try stands in for the default attack); the newest.
  */
 export function rankAttacks(picks: readonly AttackPick[], prefer: AttackPreference = {}): AttackPick[] {
   const judge = prefer.judge ?? 'pretrained';
@@ -63,6 +86,7 @@ export function rankAttacks(picks: readonly AttackPick[], prefer: AttackPreferen
     (p) => Number(prefer.public === undefined || p.public === prefer.public),
     (p) => (p.targets === null ? Infinity : p.targets),
     (p) => Number(p.key === key),
+    (p) => Number(p.variant === (prefer.variant ?? defaultVariant(p.summary.kind))),
   ];
   const newer = (a: AttackPick, b: AttackPick): number => (b.summary.finishedAt ?? b.summary.createdAt).localeCompare(a.summary.finishedAt ?? a.summary.createdAt);
   return [...picks].sort((a, b) => {

@@ -106,8 +106,9 @@ function buildRequest(deps: AttackJobDeps, id: string, req: StartRequest): Attac
     private: { train: pick('train'), heldout: pick('heldout'), classes: labels.length },
     public: resolvePublic(deps.store, deps.dataDir, dataset, { public: req.public, publicFaces: req.publicFaces, seed: req.seed }),
     outDir: join(deps.dataDir, 'attacks', id),
+    ownPublic: req.kind === 'reconstruction' ? ownPublicRows(rows) : undefined,
     // the GAN attacks' prior cache: one prior per public source, reused by every attack
-    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared', lowRes: req.lowRes ?? true, ownPublic: req.kind === 'reconstruction' ? ownPublicRows(rows) : undefined },
+    options: { priorDir: join(deps.dataDir, 'gan-priors'), prior: req.prior ?? 'gan', decoderLoss: req.decoderLoss ?? 'squared', lowRes: req.lowRes ?? true },
   };
 }
 
@@ -160,7 +161,7 @@ export function attackResult(store: Store, id: string): AttackResult {
   const run = store.runs.resolve(a.runId);
   const refRun = noneReference(store, run);
   const own = toPick(store, a, a.config);
-  const ref: AttackSummary | null = refRun && refRun.id !== run.id ? (chooseAttack(store, refRun.id, a.kind, { judge: a.judge, profile: own.profile, public: own.public, key: own.key })?.summary ?? null) : null;
+  const ref: AttackSummary | null = refRun && refRun.id !== run.id ? (chooseAttack(store, refRun.id, a.kind, { judge: a.judge, profile: own.profile, public: own.public, key: own.key, variant: a.kind === 'reconstruction' ? undefined : own.variant })?.summary ?? null) : null;
   return {
     attackId: a.id,
     runId: a.runId,

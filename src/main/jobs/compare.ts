@@ -48,12 +48,13 @@ export function scorePp(s: { s1: number | null; s2: number | null; s3: number | 
   return { value: 0.4 * a + 0.6 * b, partial };
 }
 
-/** The attack of each kind that speaks for the run (attack-choice.ts), matching the reference's public source where it can. */
+/** The attack of each kind that speaks for the run (attack-choice.ts), matching the reference's public source (and variant) where it can. */
 function chosenAttacks(store: Store, run: RunRecord, ref: RunSummary | null): Partial<Record<AttackKind, AttackPick>> {
   const out: Partial<Record<AttackKind, AttackPick>> = {};
   for (const kind of ['reconstruction', 'whitebox', 'blackbox'] as AttackKind[]) {
     const refPick = ref && ref.id !== run.id ? chooseAttack(store, ref.id, kind) : null;
-    const pick = chooseAttack(store, run.id, kind, refPick ? { public: refPick.public } : {});
+    // the reference's variant too (e.g. the same prior), except for reconstruction: on the undefended run it is the identity map whatever its flags
+    const pick = chooseAttack(store, run.id, kind, refPick ? { public: refPick.public, variant: kind === 'reconstruction' ? undefined : refPick.variant } : {});
     if (pick) out[kind] = pick;
   }
   return out;
@@ -69,7 +70,7 @@ function row(store: Store, run: RunRecord): CompareRow {
   const attacks: CompareRow['attacks'] = {};
   for (const [kind, p] of Object.entries(picks) as [AttackKind, AttackPick][]) {
     const m = p.summary.metrics!;
-    attacks[kind] = { attackId: p.summary.id, judge: p.summary.judge, profile: p.profile, public: publicName(store, p.public), key: p.key, targets: p.targets, acc1: m.acc1, acc5: m.acc5, knnDist: m.knnDist, psnr: m.psnr, ssim: m.ssim };
+    attacks[kind] = { attackId: p.summary.id, judge: p.summary.judge, profile: p.profile, public: publicName(store, p.public), key: p.key, targets: p.targets, variant: p.variant, acc1: m.acc1, acc5: m.acc5, knnDist: m.knnDist, psnr: m.psnr, ssim: m.ssim };
   }
   const masked = picks.reconstruction?.summary.metrics?.masked ?? null;
   const s = {

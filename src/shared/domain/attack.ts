@@ -147,6 +147,8 @@ export interface CompareAttackSource {
   key: KeyMode;
   /** private identities attacked (null: all) */
   targets: number | null;
+  /** the kind's variant flags in words [ours, added to CLI.md's fields]: 'squared, low-res on' (reconstruction), 'prior gan' (white-/black-box) */
+  variant: string;
 }
 
 /** One `compare` row (CLI.md). */

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AttackMetrics, AttackSummary, CompareResponse } from '../../../src/shared/domain/attack.ts';
 import { compareTable } from '../../../src/main/cli/commands/compare.ts';
-import { rankAttacks, type AttackPick } from '../../../src/main/jobs/attack-choice.ts';
+import { rankAttacks, variantOf, type AttackPick } from '../../../src/main/jobs/attack-choice.ts';
 import { attackResult, checkKey } from '../../../src/main/jobs/attack-job.ts';
 import { tempBackend } from '../../helpers/temp.ts';
 
@@ -13,7 +13,7 @@ const metrics = (acc1: number, maskedSsim = 0.4): AttackMetrics => ({
 
 function pick(id: string, o: Partial<AttackPick> & { judge?: 'pretrained' | 'trained'; finishedAt?: string } = {}): AttackPick {
   const summary: AttackSummary = { id, runId: 'r', kind: 'reconstruction', status: 'done', judge: o.judge ?? 'pretrained', seed: 1, createdAt: 'a', finishedAt: o.finishedAt ?? '2026-01-01', seconds: 1, metrics: metrics(0.1) };
-  return { summary, profile: o.profile ?? 'standard', public: o.public ?? null, key: o.key ?? 'known', targets: o.targets ?? null };
+  return { summary, profile: o.profile ?? 'standard', public: o.public ?? null, key: o.key ?? 'known', targets: o.targets ?? null, variant: o.variant ?? 'squared, low-res on' };
 }
 
 describe('which attack speaks for a run', () => {
@@ -27,6 +27,15 @@ describe('which attack speaks for a run', () => {
       pick('new', { finishedAt: '2026-02-01' }),
     ]).map((p) => p.summary.id);
     expect(order).toEqual(['new', 'old', 'unknown-key', 'ten-targets', 'newest-quick', 'trained-judge']);
+  });
+
+  it('puts the default variant before --low-res off or --decoder-loss tries, unless a variant is asked for', () => {
+    const picks = [pick('low-res-off', { variant: 'squared, low-res off', finishedAt: '2026-12-01' }), pick('default'), pick('identity', { variant: 'identity, low-res on', finishedAt: '2026-11-01' })];
+    expect(rankAttacks(picks).map((p) => p.summary.id)).toEqual(['default', 'low-res-off', 'identity']);
+    expect(rankAttacks(picks, { variant: 'identity, low-res on' })[0].summary.id).toBe('identity');
+    expect(variantOf('reconstruction', { lowRes: false }, null)).toBe('squared, low-res off');
+    expect(variantOf('reconstruction', {}, { ...metrics(0.1), details: { lowResolution: null } })).toBe('squared, low-res off');
+    expect(variantOf('whitebox', { prior: 'linear' }, null)).toBe('prior linear');
   });
 
   it('prefers the asked public source and profile over strength when told to', () => {
@@ -61,7 +70,7 @@ describe('compare with quick and standard attacks on the same runs', () => {
     const row = r.value.rows[0];
     expect(row.attacks.reconstruction).toMatchObject({ attackId: 'atk_fd_std_pub', profile: 'standard', public: 'other-faces', key: 'known', targets: null, acc1: 0.07 });
     expect(row.s1).toBeCloseTo(1 - 0.45, 9);
-    expect(compareTable(r.value)).toMatch(/run_fd: rec atk_fd_std_pub \(standard, public other-faces, key known\)/);
+    expect(compareTable(r.value)).toMatch(/run_fd: rec atk_fd_std_pub \(standard, public other-faces, key known, squared, low-res on\)/);
   });
 
   it("gives `veil attack` the reference run's attack of the same profile and public data", () => {

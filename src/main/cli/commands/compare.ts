@@ -36,7 +36,7 @@ function attackSources(r: CompareResponse): string[] {
   return r.rows
     .filter((row) => Object.keys(row.attacks).length)
     .map((row) => {
-      const parts = Object.entries(row.attacks).map(([kind, a]) => `${SHORT[kind] ?? kind} ${a.attackId} (${a.profile}, public ${a.public ?? 'own'}, key ${a.key}${a.targets === null ? '' : `, ${a.targets} targets`}${a.judge === 'pretrained' ? '' : `, ${a.judge} judge`})`);
+      const parts = Object.entries(row.attacks).map(([kind, a]) => `${SHORT[kind] ?? kind} ${a.attackId} (${a.profile}, public ${a.public ?? 'own'}, key ${a.key}${a.variant ? `, ${a.variant}` : ''}${a.targets === null ? '' : `, ${a.targets} targets`}${a.judge === 'pretrained' ? '' : `, ${a.judge} judge`})`);
       return `  ${row.name}: ${parts.join('; ')}`;
     });
 }
@@ -53,7 +53,7 @@ export function compareTable(r: CompareResponse): string {
     'S1 = 1 - SSIM(masked, original), S2 = 1 - judge Acc@1 on masked samples (from the reconstruction attack); S3/S4 = 1 - white-/black-box Acc@1; * = partial Score_pp; - = not measured.',
   );
   const sources = attackSources(r);
-  if (sources.length) lines.push('Attacks used (the strongest comparable finished one of each kind: standard over quick, all targets, key known, the reference run\'s public data):', ...sources);
+  if (sources.length) lines.push('Attacks used (the strongest comparable finished one of each kind: standard over quick, all targets, key known, the default variant, the reference run\'s public data and prior):', ...sources);
   return lines.join('\n');
 }
 

@@ -28,6 +28,8 @@ export interface AttackRequest {
   public: PublicRequest;
   /** folder for this attack's sample images (created by the worker) */
   outDir: string;
+  /** the target dataset's own public faces (cache rows, dataset labels), whatever `public` says: the reconstruction attack's low-resolution stage and key estimate fit on them; absent for other kinds */
+  ownPublic?: { rows: number[]; labels: number[] };
   /** kind-specific options (e.g. a query budget) */
   options: Record<string, unknown>;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderFace } from '../../../../src/main/data/synth/face-generator.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
 import { assemblePixels, coefficientsOf, knownKeyView } from '../../../../src/main/engine/attacks/reconstruction/frequency.ts';
-import { blockMeans, energyFeatures, fitRidge, leaveIdentityOut, pixelsFromThumbnails, poolByLabel, predictRidge, ridgeSolve, thumbnailStage } from '../../../../src/main/engine/attacks/reconstruction/thumbnail.ts';
+import { blockMeans, energyFeatures, fitRidge, leaveIdentityOut, pixelsFromThumbnails, poolByLabel, predictRidge, ridgeSolve, THUMBNAIL, thumbnailStage } from '../../../../src/main/engine/attacks/reconstruction/thumbnail.ts';
 import { fitFrontEnd } from '../../../../src/main/engine/masking/front-end.ts';
 import { Rng } from '../../../../src/main/data/synth/random.ts';
 
@@ -75,6 +75,20 @@ describe('the low-resolution stage (thumbnail.ts)', () => {
     x.dispose();
   });
 
+  it('amplifies only the kept channels of the image shown to the judge', async () => {
+    await selectBackend('wasm');
+    const x = tf.tidy(() => faces([0, 1], 32).sub(128).mul(0.2).add(128)) as tf.Tensor4D; // low contrast: nothing clips at gain 2
+    const view = knownKeyView(fitFrontEnd(x, { keepPerPlane: 36, keySeed: 4 }));
+    const kept = coefficientsOf(x, view.kept, 1);
+    const thumbs = new Float64Array(2 * 16);
+    const [plain, gained] = [pixelsFromThumbnails(kept, thumbs, [0], view), pixelsFromThumbnails(kept, thumbs, [0], view, 2)]; // the mean is in the front end's planes (pixels - 128)
+    const diff = tf.tidy(() => coefficientsOf(gained, view.kept, 1).sub(kept.mul(2)).abs().max().dataSync()[0]);
+    expect(diff).toBeLessThan(1e-2);
+    const removedDiff = tf.tidy(() => coefficientsOf(gained, view.removed, 1).sub(coefficientsOf(plain, view.removed, 1)).abs().max().dataSync()[0]);
+    expect(removedDiff).toBeLessThan(1e-2);
+    tf.dispose([x, kept, plain, gained]);
+  });
+
   it('runs the stage without leaking tensors and records its check on the public faces', async () => {
     await selectBackend('wasm');
     const pubIds = Array.from({ length: 24 }, (_, i) => 10 + (i % 6));
@@ -85,9 +99,14 @@ describe('the low-resolution stage (thumbnail.ts)', () => {
     const leakedKept = coefficientsOf(leaked, view.kept, 1);
     tf.tidy(() => assemblePixels(leakedKept, tf.zeros([4, 4, 4, view.removed.length]) as tf.Tensor4D, view)); // warms the inverse DCT's cached basis
     const before = tf.memory().numTensors;
-    const { pixels, record } = await thumbnailStage({ publicPixels: pub, publicKept, publicDecoded: pub, publicLabels: pubIds, leakedKept, leakedDecoded: leaked, leakedLabels: [0, 0, 1, 1] }, view);
+    const { pixels, judgePixels, record } = await thumbnailStage({ publicPixels: pub, publicKept, publicDecoded: pub, publicLabels: pubIds, leakedKept, leakedDecoded: leaked, leakedLabels: [0, 0, 1, 1] }, view);
     expect(pixels.shape).toEqual([4, 32, 32, 1]);
-    expect(record.publicFaces).toBe(24);
+    expect(judgePixels.shape).toEqual([4, 32, 32, 1]);
+    expect(record).toMatchObject({ publicFaces: 24, judgeGain: THUMBNAIL.judgeGain });
+    const range = tf.tidy(() => [judgePixels.min().dataSync()[0], judgePixels.max().dataSync()[0]]);
+    expect(range[0]).toBeGreaterThanOrEqual(0);
+    expect(range[1]).toBeLessThanOrEqual(255);
+    judgePixels.dispose();
     expect(Number.isFinite(record.heldOutR2)).toBe(true);
     expect(Array.from(tf.tidy(() => pixels.slice([0], [1]).sub(pixels.slice([1], [1])).abs().max().dataSync()))[0]).toBeGreaterThan(0);
     pixels.dispose();

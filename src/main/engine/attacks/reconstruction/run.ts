@@ -43,10 +43,11 @@ async function mapChunks(pixels: Float32Array | Uint8Array, n: number, shape: [n
   return out;
 }
 
-async function scoreImages(j: AttackJudge, images: Float32Array, labels: readonly number[], sources: readonly number[]): Promise<ReconstructionScore> {
+/** The judge's scores of `images`; `shown` (default: the images) is what the judge embeds, `images` what PSNR/SSIM measure. */
+async function scoreImages(j: AttackJudge, images: Float32Array, labels: readonly number[], sources: readonly number[], shown = images): Promise<ReconstructionScore> {
   const { size, channels } = j.gallery;
   const stride = size * size * channels;
-  const emb = await mapChunks(images, labels.length, [size, size, channels], (x) => x);
+  const emb = await mapChunks(shown, labels.length, [size, size, channels], (x) => x);
   const t = tf.tensor4d(emb, [labels.length, size, size, channels]);
   const desc = await j.judge.embed(t);
   t.dispose();
@@ -133,7 +134,7 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
     const details = { decoder: { ...cfg, epochs: decoder.epochs, noiseMatched: leakedStd !== null, finalLoss: decoder.finalLoss, heldBack: decoder.heldBack, identity: decoder.identity, inputChannels: view.kept.length, predicted: decoder.predictKept ? 'all channels of the largest-weight source' : 'removed channels' }, lowResolution: low?.record ?? null, form: leak.form, public: req.public.name, leakedSamples: labels.length };
     disposeDecoder(decoder);
     hooks.progress('scoring the reconstructions', 0, 1);
-    const rec = await scoreImages(j, recon, labels, sources);
+    const rec = await scoreImages(j, recon, labels, sources, low?.judgePixels);
     const samples = await writeSamples(req, [originals, visual, recon], labels);
     const unknown = req.key === 'unknown' && model.frontEnd !== null;
     return { status: 'done', judge: j.info, samples, metrics: metrics(rec, masked, chance, { note: null, publicFaces: faces.count, details, keyChannelsRecovered: unknown ? channelsRecovered(view, truth) : null, keyChannels: unknown ? view.kept.length : null }) };
@@ -145,8 +146,7 @@ export async function runReconstructionAttack(req: AttackRequest, hooks: AttackH
 
 /** The target dataset's own public faces (rows of its pixel cache, labels), whatever `--public` says: the low-resolution stage's in-domain data. */
 function ownPublic(req: AttackRequest): { rows: number[]; labels: number[] } {
-  const o = req.options.ownPublic as { rows: number[]; labels: number[] } | undefined;
-  return o ?? { rows: [], labels: [] };
+  return req.ownPublic ?? { rows: [], labels: [] };
 }
 
 interface LowResolutionInputs {
@@ -160,7 +160,7 @@ interface LowResolutionInputs {
 }
 
 /** Runs thumbnail.ts on the leaked samples: the own public faces through the attacker's view and its decoder, then the ridge map. */
-async function lowResolution(x: LowResolutionInputs): Promise<{ pixels: Float32Array; record: ThumbnailRecord }> {
+async function lowResolution(x: LowResolutionInputs): Promise<{ pixels: Float32Array; judgePixels: Float32Array; record: ThumbnailRecord }> {
   const { size, channels, view } = x;
   const n = x.leaked.labels.length;
   const publicPixels = tf.tensor4d(Float32Array.from(pickRows(x.pixels, x.own.rows, size * size * channels)), [x.own.rows.length, size, size, channels]);
@@ -169,10 +169,10 @@ async function lowResolution(x: LowResolutionInputs): Promise<{ pixels: Float32A
   const leakedKept = tf.tidy(() => reorderLeaked(tf.tensor4d(x.leaked.samples, [n, ...x.leaked.shape]), view.position));
   const leakedDecoded = tf.tensor4d(x.leaked.decoded, [n, size, size, channels]);
   try {
-    const { pixels, record } = await thumbnailStage({ publicPixels, publicKept, publicDecoded, publicLabels: x.own.labels, leakedKept, leakedDecoded, leakedLabels: x.leaked.labels }, view);
-    const out = (await pixels.data()) as Float32Array;
-    pixels.dispose();
-    return { pixels: out, record };
+    const { pixels, judgePixels, record } = await thumbnailStage({ publicPixels, publicKept, publicDecoded, publicLabels: x.own.labels, leakedKept, leakedDecoded, leakedLabels: x.leaked.labels }, view);
+    const [out, shown] = [(await pixels.data()) as Float32Array, (await judgePixels.data()) as Float32Array];
+    tf.dispose([pixels, judgePixels]);
+    return { pixels: out, judgePixels: shown, record };
   } finally {
     tf.dispose([publicPixels, publicKept, publicDecoded, leakedKept, leakedDecoded]);
   }

@@ -4,13 +4,18 @@
  * decoder's block means) to the face's block means (an S/8 x S/8 thumbnail); the thumbnail,
  * averaged over the leaked samples of one exported identity and up-sampled bilinearly, supplies
  * the removed channels. Plain frequency masking only. Scored on public identities left out in turn.
+ * The judge is shown the same image with its (exact) kept channels amplified [ours, chosen on public faces].
  */
 import * as tf from '@tensorflow/tfjs';
 import { toPlanes } from '../../masking/front-end.ts';
 import { assemblePixels, planeCoefficients, type AttackerView } from './frequency.ts';
 
-/** Ridge weight and the fewest own public faces the stage needs [ours: chosen on ORL's public identities, README]. */
-export const THUMBNAIL = { lambda: 100, minFaces: 20, epsilon: 1e-3 } as const;
+/**
+ * Ridge weight, the fewest own public faces the stage needs, and the gain on the kept channels of
+ * the image the judge is shown (the estimate itself, which PSNR/SSIM score, keeps gain 1)
+ * [ours: chosen on ORL's public identities, README].
+ */
+export const THUMBNAIL = { lambda: 100, minFaces: 20, epsilon: 1e-3, judgeGain: 6 } as const;
 
 /** Per block and plane: log mean |kept coefficient| (+ epsilon), centred per image and plane. `[N, B, B, K]` (ascending) -> `[N, B*B*planes]`. */
 export function energyFeatures(kept: tf.Tensor4D, view: AttackerView): tf.Tensor2D {
@@ -123,13 +128,17 @@ export function poolByLabel(p: Float64Array, labels: readonly number[], t: numbe
   return out;
 }
 
-/** Pixels `[N, S, S, C]` from kept channels `[N, B, B, K]` (ascending) and thumbnails `[N, B*B*planes]` (centred) plus a plane mean `[planes]`. */
-export function pixelsFromThumbnails(kept: tf.Tensor4D, thumbs: Float64Array, mean: readonly number[], view: AttackerView): tf.Tensor4D {
+/**
+ * Pixels `[N, S, S, C]` from kept channels `[N, B, B, K]` (ascending) and thumbnails `[N, B*B*planes]`
+ * (centred) plus a plane mean `[planes]`; `keptGain` scales the kept channels (then clipped to 0..255).
+ */
+export function pixelsFromThumbnails(kept: tf.Tensor4D, thumbs: Float64Array, mean: readonly number[], view: AttackerView, keptGain = 1): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, b] = kept.shape;
     const small = tf.tensor4d(Float32Array.from(thumbs), [n, b, b, view.planes]).add(tf.tensor1d([...mean])) as tf.Tensor4D;
     const up = tf.image.resizeBilinear(small, [b * 8, b * 8], false, true);
-    return assemblePixels(kept, planeCoefficients(up, view.removed, view.planes), view);
+    const removed = planeCoefficients(up, view.removed, view.planes);
+    return keptGain === 1 ? assemblePixels(kept, removed, view) : (assemblePixels(kept.mul(keptGain) as tf.Tensor4D, removed, view).clipByValue(0, 255) as tf.Tensor4D);
   });
 }
 
@@ -146,7 +155,7 @@ export interface ThumbnailInputs {
 }
 
 /** The stage's record: its settings and its leave-one-identity-out check on the public faces. */
-export interface ThumbnailRecord { lambda: number; publicFaces: number; features: string; pooled: boolean; heldOutR2: number; meanOnlyR2: number }
+export interface ThumbnailRecord { lambda: number; publicFaces: number; features: string; pooled: boolean; heldOutR2: number; meanOnlyR2: number; judgeGain: number }
 
 /** Energy features beside the decoder's block means, scaled to the energy features' spread (on the public faces) [ours]. */
 async function features(kept: tf.Tensor4D, decoded: tf.Tensor4D, view: AttackerView, scale: number | null): Promise<{ f: Float32Array; d: number; scale: number }> {
@@ -171,8 +180,8 @@ function std(x: Float32Array): number {
   return Math.sqrt(x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length);
 }
 
-/** Reconstructed pixels `[N, S, S, C]` of the leaked samples, and the stage's record. */
-export async function thumbnailStage(inp: ThumbnailInputs, view: AttackerView): Promise<{ pixels: tf.Tensor4D; record: ThumbnailRecord }> {
+/** Reconstructed pixels `[N, S, S, C]` of the leaked samples, the image the judge is shown (kept channels x `judgeGain`), and the stage's record. */
+export async function thumbnailStage(inp: ThumbnailInputs, view: AttackerView): Promise<{ pixels: tf.Tensor4D; judgePixels: tf.Tensor4D; record: ThumbnailRecord }> {
   const pub = await features(inp.publicKept, inp.publicDecoded, view, null);
   const leak = await features(inp.leakedKept, inp.leakedDecoded, view, pub.scale);
   const bm = blockMeans(inp.publicPixels);
@@ -184,6 +193,7 @@ export async function thumbnailStage(inp: ThumbnailInputs, view: AttackerView): 
   const model = fitRidge(pub.f, target, dims, inp.publicLabels.map((_, i) => i), THUMBNAIL.lambda);
   const thumbs = poolByLabel(predictRidge(model, leak.f, inp.leakedLabels.length), inp.leakedLabels, dims.t);
   const pixels = pixelsFromThumbnails(inp.leakedKept, thumbs, Array.from(means), view);
-  const record = { lambda: THUMBNAIL.lambda, publicFaces: inp.publicLabels.length, features: 'log block energy of the kept channels + the decoder\'s block means', pooled: true, heldOutR2: check.r2, meanOnlyR2: check.meanOnlyR2 };
-  return { pixels, record };
+  const judgePixels = pixelsFromThumbnails(inp.leakedKept, thumbs, Array.from(means), view, THUMBNAIL.judgeGain);
+  const record = { lambda: THUMBNAIL.lambda, publicFaces: inp.publicLabels.length, features: 'log block energy of the kept channels + the decoder\'s block means', pooled: true, heldOutR2: check.r2, meanOnlyR2: check.meanOnlyR2, judgeGain: THUMBNAIL.judgeGain };
+  return { pixels, judgePixels, record };
 }
