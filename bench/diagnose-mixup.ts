@@ -6,7 +6,10 @@
  * with statistics re-estimated on the clean (masked, unmixed) training images, plus clean training
  * accuracy; `--slice` holds adaptive's validation slice of the training images (a seeded draw, or
  * the older positional one) out of training and prints its accuracy (the curve to choose epochs
- * by). A diagnostic that prints numbers, not a test.
+ * by). `--keep N` keeps N frequency channels per plane instead of the default 36 (a what-if, not
+ * the product's default); `--defense adaptive [--budget B]` holds its seeded validation slice out
+ * and gives it to the policy's dual update, as the train job does. A diagnostic that prints
+ * numbers, not a test.
  */
 import * as tf from '@tensorflow/tfjs';
 import { join, resolve } from 'node:path';
@@ -17,7 +20,7 @@ import { selectBackend } from '../src/main/engine/backend/select-backend.ts';
 import { withRecalibratedBatchNorm } from '../src/main/engine/defence/bn-recalibrate.ts';
 import { withBackbone, withChosenCrop } from '../src/main/engine/backbone/backbone-model.ts';
 import { imprintHead } from '../src/main/engine/backbone/imprint.ts';
-import { validationSlice } from '../src/main/engine/defence/dual.ts';
+import { adaptiveSlice, validationSlice } from '../src/main/engine/defence/dual.ts';
 import { DefenceRuntime } from '../src/main/engine/defence/runtime.ts';
 import { identificationAccuracy } from '../src/main/engine/eval/evaluate.ts';
 import { DataParallel } from '../src/main/engine/parallel/data-parallel.ts';
@@ -39,6 +42,8 @@ const { values: o } = parseArgs({
     epochs: { type: 'string' },
     backbone: { type: 'string' },
     slice: { type: 'string' },
+    keep: { type: 'string' },
+    budget: { type: 'string' },
     seed: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
     every: { type: 'string', default: '5' },
@@ -55,6 +60,12 @@ function recalibratedAccuracy(model: FaceModel, data: TrainData): Promise<number
   return withRecalibratedBatchNorm(model, data, o, () => identificationAccuracy(model, data));
 }
 
+/** adaptive's per-epoch policy numbers (mean k, mu, reference and validation accuracy), when present. */
+function policyNote(d: Record<string, number> | undefined): string {
+  const keys = ['meanK', 'mu', 'accRef', 'valSmoothed'].filter((k) => d && Number.isFinite(d[k]));
+  return keys.length ? `; ${keys.map((k) => `${k} ${d![k].toFixed(3)}`).join(', ')}` : '';
+}
+
 const home = resolve(o.home!);
 const backend = await selectBackend();
 const { data: split, cacheFile, count } = orlSplit(home);
@@ -62,10 +73,16 @@ const all: TrainData = { ...split, pixels: await readPixelCache(cacheFile, { cou
 const workers = Number(o.workers);
 // Scratch: 25 epochs unless given; a backbone: its preset (and minimum steps) unless given.
 const epochs = o.epochs ? Number(o.epochs) : o.backbone ? undefined : 25;
-const base = resolveConfig({ defense: o.defense as Defense, profile: 'standard', seed: Number(o.seed), backend, epochs, input: { size: all.size, channels: all.channels, classes: all.classes }, workers, trainCount: all.train.length, defence: o.k ? { k: Number(o.k) } : {} });
+const knobs = { ...(o.k ? { k: Number(o.k) } : {}), ...(o.budget ? { accuracyBudget: Number(o.budget) } : {}) };
+const resolvedBase = resolveConfig({ defense: o.defense as Defense, profile: 'standard', seed: Number(o.seed), backend, epochs, input: { size: all.size, channels: all.channels, classes: all.classes }, workers, trainCount: all.train.length, defence: knobs });
+// --keep N: a front end keeping N channels per plane (not the default 36), before the input gain is fitted.
+const keep = o.keep && resolvedBase.frontEnd ? Number(o.keep) : null;
+const base = keep ? { ...resolvedBase, frontEnd: { ...resolvedBase.frontEnd!, keepPerPlane: keep }, net: { ...resolvedBase.net, inputChannels: keep * all.channels } } : resolvedBase;
 const resolved = withChosenCrop(withBackbone(base, o.backbone, epochs), all, epochs);
-// --slice seeded|positional: adaptive's validation slice (1/7 of each identity's training images) stays out of training.
-const held = new Set(o.slice ? validationSlice(all.train, 1 / 7, o.slice === 'positional' ? undefined : Number(o.seed)) : []);
+// adaptive: its seeded validation slice, as the train job holds it; else --slice seeded|positional
+// (1/7 of each identity's training images) stays out of training.
+const adaptive = resolved.defence.adaptive;
+const held = new Set(adaptive ? adaptiveSlice(all.train, adaptive, resolved.seed) : o.slice ? validationSlice(all.train, 1 / 7, o.slice === 'positional' ? undefined : Number(o.seed)) : []);
 const data: TrainData = { ...all, train: all.train.filter((_, i) => !held.has(i)) };
 const sliceData = { ...data, heldout: all.train.filter((_, i) => held.has(i)) };
 const head = { ...resolved.head, ...(o['mixed-loss'] ? { mixedLoss: o['mixed-loss'] as 'soft-target' } : {}), ...(o.margin ? { margin: Number(o.margin) } : {}), ...(o.scale ? { scale: Number(o.scale) } : {}) };
@@ -73,11 +90,11 @@ const config = { ...resolved, head };
 const model = createFaceModel(config, data);
 if (config.backbone) await imprintHead(model, data);
 const optimizer = tf.train.adam(config.lr);
-const defence = config.defence.mixing ? new DefenceRuntime(model, data, []) : null;
+const defence = config.defence.mixing ? new DefenceRuntime(model, data, adaptive ? sliceData.heldout : []) : null;
 const parallel = workers > 1 ? await DataParallel.start({ kind: 'face', config, frontEnd: model.frontEnd, cacheFile, count, size: data.size, channels: data.channels }, faceReplica(model, data), backend) : null;
 const trainAcc = { ...data, heldout: data.train };
 const every = Number(o.every);
-console.log(`${o.defense}${o.k ? ` k=${o.k}` : ''} seed ${o.seed}, ${config.backbone ? `backbone ${config.backbone.name}, ` : ''}${config.epochs} epochs, ${held.size} slice images, ${workers} thread(s), ${backend}, head ${config.head.kind} s=${config.head.scale} m=${config.head.margin} ${config.head.mixedLoss ?? 'per-label'}`);
+console.log(`${o.defense}${o.k ? ` k=${o.k}` : ''}${keep ? ` keep ${keep}` : ''} seed ${o.seed}, ${config.backbone?.inputGain ? `input gain ${config.backbone.inputGain}, ` : ''}${config.backbone ? `backbone ${config.backbone.name}, ` : ''}${config.epochs} epochs, ${held.size} slice images, ${workers} thread(s), ${backend}, head ${config.head.kind} s=${config.head.scale} m=${config.head.margin} ${config.head.mixedLoss ?? 'per-label'}`);
 const started = performance.now();
 await train(model, optimizer, data, {
   defence: defence ?? undefined,
@@ -88,6 +105,6 @@ await train(model, optimizer, data, {
     const recal = o.recalibrate && !o.slice ? await recalibratedAccuracy(model, data) : Number.NaN;
     const cleanRecal = o.recalibrate ? await recalibratedAccuracy(model, trainAcc) : Number.NaN;
     const slice = held.size ? (o.recalibrate ? await recalibratedAccuracy(model, sliceData) : await identificationAccuracy(model, sliceData)) : Number.NaN;
-    console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(3)}; slice ${slice.toFixed(3)}; held-out ${e.accuracy.toFixed(3)} (as the trainer reports it), ${recal.toFixed(3)} (BN re-estimated on clean train); clean train ${clean.toFixed(3)} / ${cleanRecal.toFixed(3)}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    console.log(`epoch ${e.epoch + 1}: loss ${e.loss.toFixed(3)}; slice ${slice.toFixed(3)}; held-out ${e.accuracy.toFixed(3)} (as the trainer reports it), ${recal.toFixed(3)} (BN re-estimated on clean train); clean train ${clean.toFixed(3)} / ${cleanRecal.toFixed(3)}${policyNote(e.defence)}; ${((performance.now() - started) / 1000).toFixed(0)} s`);
   },
 }, undefined, parallel).finally(() => parallel?.close());

@@ -127,6 +127,7 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
             sources: r.sources.map((src, i) => ({ imageHash: hashOfRow.get(items[src].row), label: items[src].label, weight: r.lambdas[i] })),
             labelWeights: r.labelWeights,
             signMaskSeed: r.signSeed,
+            gain: r.gain ?? 1,
           },
         };
       }),

@@ -39,12 +39,13 @@ describe('masked training-set export', () => {
     if (!e.ok) throw new Error(e.error.message);
     const manifest = JSON.parse(readFileSync((e.value as ExportResponse).manifest, 'utf8'));
     expect(manifest.policyVersion).toBeGreaterThan(0);
-    expect(manifest.defence).toMatchObject({ draw: 'fresh', domain: 'frequency', mixing: { k: 'policy' } });
+    expect(manifest.defence).toMatchObject({ draw: 'fresh', domain: 'frequency', mixing: { k: 'policy', energy: 'unit' } });
     for (const s of manifest.samples) {
       expect(s.recipe.k).toBeGreaterThanOrEqual(2);
       expect(s.recipe.sources).toHaveLength(s.recipe.k);
       expect(s.recipe.sources.reduce((a: number, x: { weight: number }) => a + x.weight, 0)).toBeCloseTo(1, 6);
       expect(s.recipe.labelWeights.reduce((a: number, x: { weight: number }) => a + x.weight, 0)).toBeCloseTo(1, 6);
+      expect(s.recipe.gain).toBeCloseTo(1 / Math.hypot(...s.recipe.sources.map((x: { weight: number }) => x.weight)), 6);
     }
   });
 

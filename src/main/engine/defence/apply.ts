@@ -11,7 +11,7 @@ import { maskedCoefficients, visualiseMasked, type FrontEndState } from '../mask
 import type { Params } from '../models/params.ts';
 import type { TrainConfig } from '../train/config.ts';
 import { NO_DEFENCE } from './config.ts';
-import { applySignMasks, drawRecipes, K_CHOICES, mixTensor, type MixRecipe } from './mixing.ts';
+import { applySignMasks, drawRecipes, energyGain, K_CHOICES, mixTensor, type MixRecipe } from './mixing.ts';
 import { policyParams, policyProbs, sampleActions } from './policy.ts';
 import { anchorEnergies, policyStates } from './state.ts';
 
@@ -34,6 +34,8 @@ export interface SampleRecipe {
   labelWeights: { label: number; weight: number }[];
   k: number;
   signSeed: number | null;
+  /** the sample's deviation from the training mean was scaled by this (unit-energy mixing [ours]); absent or 1: not scaled */
+  gain?: number;
 }
 
 export interface AppliedDefence {
@@ -65,11 +67,11 @@ function chooseK(m: DefenceModel, coeffs: tf.Tensor4D | null, n: number, seed: n
   return sampleActions(policyProbs(m.policy, states, channels + 1), new Rng(hashSeed(seed, 0x9011))).map((a) => K_CHOICES[a]);
 }
 
-function toSampleRecipe(r: MixRecipe, offset: number, labels: readonly number[]): SampleRecipe {
+function toSampleRecipe(r: MixRecipe, offset: number, labels: readonly number[], unitEnergy: boolean): SampleRecipe {
   const sources = r.sources.map((s) => s + offset);
   const mass = new Map<number, number>();
   sources.forEach((s, i) => mass.set(labels[s], (mass.get(labels[s]) ?? 0) + r.weights[i]));
-  return { sources, lambdas: r.weights, labelWeights: [...mass].map(([label, weight]) => ({ label, weight })), k: r.sources.length, signSeed: r.signSeed };
+  return { sources, lambdas: r.weights, labelWeights: [...mass].map(([label, weight]) => ({ label, weight })), k: r.sources.length, signSeed: r.signSeed, gain: unitEnergy ? energyGain(r.weights) : 1 };
 }
 
 /** The run's defence on `pixels` `[N, S, S, C]` (0..255) with class `labels`. */
@@ -80,21 +82,24 @@ export function applyDefence(m: DefenceModel, pixels: tf.Tensor4D, labels: reado
   const base = m.frontEnd ? maskedCoefficients(pixels, m.frontEnd) : (tf.tidy(() => pixels.sub(127.5).div(128)) as tf.Tensor4D);
   if (!mixing) {
     const images = m.frontEnd ? visualiseMasked(base, m.frontEnd) : pixels.clone();
-    const recipes = labels.map((label, i) => ({ sources: [i], lambdas: [1], labelWeights: [{ label, weight: 1 }], k: 1, signSeed: null }));
+    const recipes = labels.map((label, i) => ({ sources: [i], lambdas: [1], labelWeights: [{ label, weight: 1 }], k: 1, signSeed: null, gain: 1 }));
     return { form, samples: base, images, recipes };
   }
   const ks = chooseK(m, form === 'frequency' ? base : null, n, o.seed);
   const size = o.groupSize ?? defaultGroupSize(m.config);
+  // Unit-energy mixing around the channels' training mean (the trainer's standardised inputs have mean 0).
+  const unitEnergy = mixing.energy === 'unit';
+  const mix = { unitEnergy, center: m.frontEnd?.mean };
   const recipes: SampleRecipe[] = [];
   const parts: tf.Tensor4D[] = [];
   for (let start = 0, g = 0; start < n; start += size, g++) {
     const count = Math.min(size, n - start);
     const group = drawRecipes({ ks: ks.slice(start, start + count), seed: hashSeed(o.seed, g, 0xa991), signMask: mixing.signMask });
     const slice = base.slice(start, count);
-    const mixed = mixTensor(slice, group);
+    const mixed = mixTensor(slice, group, mix);
     parts.push(applySignMasks(mixed, group));
     tf.dispose([slice, mixed]);
-    recipes.push(...group.map((r) => toSampleRecipe(r, start, labels)));
+    recipes.push(...group.map((r) => toSampleRecipe(r, start, labels, unitEnergy)));
   }
   const samples = tf.concat(parts) as tf.Tensor4D;
   tf.dispose([base, ...parts]);

@@ -14,6 +14,12 @@ export interface MixingConfig {
   signMask: boolean;
   /** partners come from the batch; with two gradient threads, from the anchor's thread half */
   partners: 'batch' | 'thread-half';
+  /**
+   * 'unit' [ours] (frequency MixUp): each mixed sample's deviation from the training mean is scaled
+   * by 1 / sqrt(sum lambda^2) (mixing.ts energyGain), so mixed training inputs are as strong as the
+   * unmixed test inputs; absent (pixel MixUp, and frequency runs before it existed): no scaling
+   */
+  energy?: 'unit';
 }
 
 /** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
@@ -132,9 +138,9 @@ export function mixingFor(defense: Defense, k: number | undefined, workers: numb
     case 'instahide':
       return { domain: 'pixels', k: k ?? 4, signMask: true, partners };
     case 'freq-mixup':
-      return { domain: 'frequency', k: k ?? 2, signMask: false, partners };
+      return { domain: 'frequency', k: k ?? 2, signMask: false, partners, energy: 'unit' };
     case 'adaptive':
-      return { domain: 'frequency', k: 'policy', signMask: false, partners };
+      return { domain: 'frequency', k: 'policy', signMask: false, partners, energy: 'unit' };
     default:
       return null;
   }

@@ -42,7 +42,8 @@ export interface Replica {
  * The face model's training loss. Items carrying MixUp recipes are mixed after the front end (or
  * the pixel scaling) with their sign masks, and scored against their mixed labels (DESIGN 5.2);
  * standardisation is affine and the weights sum to 1, so mixing standardised inputs equals
- * standardising the mix of masked coefficients (what an export holds).
+ * standardising the mix of masked coefficients (what an export holds); with unit-energy mixing the
+ * standardised inputs' mean is 0, so scaling the mix is scaling its deviation from the mean.
  */
 export function faceReplica(model: FaceModel, data: TrainData): Replica {
   const ctx: Ctx = { params: model.params, training: true, statUpdates: [] };
@@ -58,7 +59,8 @@ export function faceReplica(model: FaceModel, data: TrainData): Replica {
         const labels = tf.tensor2d(items.map((i) => [i.label]), [items.length, 1], 'int32');
         return headLoss(ctx, model.config.head, embedInput(model, ctx, modelInput(model, pixels)), labels, tf.onesLike(labels).toFloat() as tf.Tensor2D);
       }
-      const input = applySignMasks(mixTensor(modelInput(model, pixels), recipes), recipes);
+      const unitEnergy = model.config.defence?.mixing?.energy === 'unit';
+      const input = applySignMasks(mixTensor(modelInput(model, pixels), recipes, { unitEnergy }), recipes);
       const mixed = mixedLabels(recipes, items.map((i) => i.label));
       const labels = tf.tensor2d(mixed.labels, [items.length, mixed.width], 'int32');
       const weights = tf.tensor2d(mixed.weights, [items.length, mixed.width]);

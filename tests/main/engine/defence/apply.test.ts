@@ -21,7 +21,7 @@ describe('applyDefence (the export and the attacks share it)', () => {
     basisTensor();
   });
 
-  it('mixes the masked coefficients with each sample\'s recipe (freq-mixup, k = 3)', () => {
+  it('mixes the masked coefficients with each sample\'s recipe at unit energy (freq-mixup, k = 3)', () => {
     const pixels = faces(8);
     const labels = [0, 1, 2, 3, 0, 1, 2, 3];
     const config = resolveConfig({ defense: 'freq-mixup', profile: 'quick', seed: 2, backend: 'wasm', input, workers: 2, defence: { k: 3 } });
@@ -40,7 +40,11 @@ describe('applyDefence (the export and the attacks share it)', () => {
       // partners come from the sample's own half (two gradient threads: groups of 16 -> one group of 8 here)
       r.sources.forEach((src) => expect(src).toBeLessThan(8));
       expect(r.labelWeights.reduce((a, b) => a + b.weight, 0)).toBeCloseTo(1, 10);
-      const want = r.sources.reduce((acc, src, i) => acc + r.lambdas[i] * c[src][1][2][5], 0);
+      // unit-energy mixing [ours]: the deviation from the channel's training mean scaled by 1 / sqrt(sum lambda^2)
+      expect(r.gain).toBeCloseTo(1 / Math.hypot(...r.lambdas), 10);
+      expect(r.gain).toBeGreaterThan(1);
+      const mean = frontEnd.mean[5];
+      const want = mean + r.gain! * r.sources.reduce((acc, src, i) => acc + r.lambdas[i] * (c[src][1][2][5] - mean), 0);
       expect(s[t][1][2][5]).toBeCloseTo(want, 3);
     });
     tf.dispose([pixels, coeffs, out.samples, out.images]);
@@ -60,6 +64,7 @@ describe('applyDefence (the export and the attacks share it)', () => {
     b.recipes.forEach((r) => {
       expect(r.k).toBe(4);
       expect(r.signSeed).not.toBeNull();
+      expect(r.gain).toBe(1); // pixel MixUp is not rescaled
     });
     tf.dispose([pixels, a.samples, a.images, b.samples, b.images]);
     policy.dispose();

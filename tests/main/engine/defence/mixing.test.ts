@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/main/data/synth/random.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
-import { applySignMasks, drawRecipes, instahideWeights, MAX_WEIGHT, mixedLabels, mixTensor, softLabel } from '../../../../src/main/engine/defence/mixing.ts';
+import { applySignMasks, drawRecipes, energyGain, instahideWeights, MAX_WEIGHT, mixedLabels, mixTensor, softLabel } from '../../../../src/main/engine/defence/mixing.ts';
 
 describe('MixUp recipes and mixing', () => {
   beforeAll(async () => {
@@ -61,5 +61,43 @@ describe('MixUp recipes and mixing', () => {
     for (let i = 0; i < 6; i++) expect(Math.abs(s[i])).toBeCloseTo(Math.abs(v[i]), 5);
     expect([s[0], s[1], s[4], s[5]]).toEqual([v[0], v[1], v[4], v[5]]);
     tf.dispose([x, m, signed]);
+  });
+
+  it('unit-energy mixing scales the deviation from the center by 1 / sqrt(sum lambda^2), exactly', () => {
+    const x = tf.tensor4d([1, 2, 10, 20, 100, 200], [3, 1, 1, 2]);
+    const recipes = [
+      { sources: [0, 1], weights: [0.6, 0.4], signSeed: null },
+      { sources: [2, 0, 1], weights: [0.5, 0.3, 0.2], signSeed: null },
+    ];
+    const center = [5, -3];
+    const before = tf.memory().numTensors;
+    const m = mixTensor(x, recipes, { unitEnergy: true, center });
+    expect(tf.memory().numTensors).toBe(before + 1);
+    const g0 = 1 / Math.sqrt(0.36 + 0.16);
+    const g1 = 1 / Math.sqrt(0.25 + 0.09 + 0.04);
+    expect(energyGain([0.6, 0.4])).toBeCloseTo(g0, 12);
+    const rows = [[1, 2], [10, 20], [100, 200]];
+    const want = recipes.flatMap((r, t) => [0, 1].map((c) => center[c] + [g0, g1][t] * r.sources.reduce((a, s, i) => a + r.weights[i] * (rows[s][c] - center[c]), 0)));
+    Array.from(m.dataSync()).forEach((v, i) => expect(v).toBeCloseTo(want[i], 3));
+    // Without the gain the center cancels (the weights sum to 1): the plain mix.
+    const plain = mixTensor(x, recipes, { center });
+    expect(Array.from(plain.dataSync())).toEqual(Array.from(mixTensor(x, recipes).dataSync()));
+    tf.dispose([x, m, plain]);
+  });
+
+  it('gives mixed samples of uncorrelated zero-mean inputs the energy of an unmixed one, for every k', () => {
+    const n = 64;
+    const x = tf.randomNormal([n, 4, 4, 8], 0, 1, 'float32', 5);
+    const rms = (t: tf.Tensor): number => tf.tidy(() => Math.sqrt(t.square().mean().dataSync()[0]));
+    for (const k of [2, 4, 6]) {
+      const recipes = drawRecipes({ ks: new Array<number>(n).fill(k), seed: k, signMask: false });
+      const [plain, unit] = [mixTensor(x, recipes), mixTensor(x, recipes, { unitEnergy: true })];
+      const shrink = recipes.reduce((a, r) => a + 1 / energyGain(r.weights) ** 2, 0) / n;
+      expect(rms(plain) / rms(x)).toBeCloseTo(Math.sqrt(shrink), 1);
+      expect(rms(unit) / rms(x)).toBeGreaterThan(0.93);
+      expect(rms(unit) / rms(x)).toBeLessThan(1.07);
+      tf.dispose([plain, unit]);
+    }
+    x.dispose();
   });
 });
