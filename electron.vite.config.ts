@@ -10,11 +10,12 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         // The workers are entries of their own; flat names keep them beside index.js, where
-        // engineWorkerUrl() and helperWorkerUrl() look for them in the bundle.
+        // engineWorkerUrl(), helperWorkerUrl() and whiteboxHelperUrl() look for them in the bundle.
         input: {
           index: resolve('src/main/index.ts'),
           'engine-worker': resolve('src/main/engine/worker.ts'),
           'grad-helper': resolve('src/main/engine/parallel/helper-worker.ts'),
+          'whitebox-helper': resolve('src/main/engine/attacks/whitebox/helper-worker.ts'),
         },
         output: { entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

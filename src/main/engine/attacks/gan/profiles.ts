@@ -33,7 +33,7 @@ export const ATTACK_PRESETS: Record<Profile, AttackPreset> = {
   },
   standard: {
     prior: { latent: 64, width: 8, steps: 2500, batch: 32, lr: 2e-4, beta1: 0.5, augment: DIFF_AUGMENT, mirror: true },
-    whitebox: { restarts: 5, steps: 120, lr: 0.05, lambda: 100, loss: 'logit', keep: 3, chunk: 50, pool: 1024, maxZoom: 0.15 },
+    whitebox: { restarts: 5, steps: 120, lr: 0.05, lambda: 100, loss: 'logit', keep: 3, chunk: 50, pool: 1024, maxZoom: 0.15, threads: 2 },
     distil: { students: 2, widths: [32, 64, 128], steps: 400, batch: 32, lr: 2e-3, temperature: 4 },
     blackbox: { topN: 8, steps: 300, batch: 32, lr: 2e-4, augment: DIFF_AUGMENT, candidates: 128, keep: 3 },
     nes: { restarts: 4, steps: 30, pairs: 4, sigma: 0.2, lr: 0.05, lambda: 100, keep: 3, chunk: 40 },

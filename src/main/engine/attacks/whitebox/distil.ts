@@ -71,17 +71,17 @@ function batchPixels(faces: Faces, rows: number[], flips: boolean[]): tf.Tensor4
 
 /**
  * The teacher's logits of every public face and of its mirror image, `[2 * count, classes]` (row
- * `count + r` is face r mirrored) [ours]: the teacher is fixed and in inference mode, so its outputs
+ * `count + r` is face r mirrored; `flips` computes one of the two halves) [ours]: the teacher is fixed and in inference mode, so its outputs
  * can be computed once instead of once per drawn batch (cheaper whenever the students draw more
  * faces than twice the public set: a pretrained target's forward pass is the dearer part).
  */
-export async function teacherLogits(teacher: WhiteboxTarget, faces: Faces, chunk = 64): Promise<Float32Array> {
-  const out = new Float32Array(2 * faces.count * teacher.classes);
-  for (const flip of [false, true]) {
+export async function teacherLogits(teacher: WhiteboxTarget, faces: Faces, chunk = 64, flips: readonly boolean[] = [false, true]): Promise<Float32Array> {
+  const out = new Float32Array(flips.length * faces.count * teacher.classes);
+  for (const [f, flip] of flips.entries()) {
     for (let i = 0; i < faces.count; i += chunk) {
       const rows = Array.from({ length: Math.min(chunk, faces.count - i) }, (_, k) => i + k);
       const l = tf.tidy(() => teacher.logits(batchPixels(faces, rows, rows.map(() => flip))));
-      out.set((await l.data()) as Float32Array, ((flip ? faces.count : 0) + i) * teacher.classes);
+      out.set((await l.data()) as Float32Array, (f * faces.count + i) * teacher.classes);
       l.dispose();
     }
   }
@@ -101,12 +101,18 @@ function batchTeacher(teacher: WhiteboxTarget, faces: Faces, x: tf.Tensor4D, dra
 }
 
 /** Distils student `index` from `teacher` on the public faces (teacher outputs from `hooks.cached` when given); null when stopped. */
-export async function distilStudent(teacher: WhiteboxTarget, faces: Faces, cfg: DistilConfig, index: number, hooks: { shouldStop?: () => boolean; tick?: () => Promise<void>; cached?: Float32Array } = {}): Promise<Student | null> {
-  const net: FrNetConfig = { inputChannels: faces.channels, stem: 'pixels', widths: cfg.widths, blocks: 1 + (index % 2), embedding: 128 };
+/** Student `index` as initialised (seeded), before distillation. */
+export function newStudent(cfg: DistilConfig, index: number, channels: 1 | 3, classes: number): Student {
+  const net: FrNetConfig = { inputChannels: channels, stem: 'pixels', widths: cfg.widths, blocks: 1 + (index % 2), embedding: 128 };
   const head: HeadConfig = { kind: 'cosface', scale: 32, margin: 0 };
   const params = frNetParams(net, hashSeed(cfg.seed, index, 0xd15));
-  headParams(params, head, net.embedding, teacher.classes);
-  const student: Student = { net, head, params, curve: [] };
+  headParams(params, head, net.embedding, classes);
+  return { net, head, params, curve: [] };
+}
+
+export async function distilStudent(teacher: WhiteboxTarget, faces: Faces, cfg: DistilConfig, index: number, hooks: { shouldStop?: () => boolean; tick?: () => Promise<void>; cached?: Float32Array } = {}): Promise<Student | null> {
+  const student = newStudent(cfg, index, faces.channels, teacher.classes);
+  const { net, head, params } = student;
   const opt = tf.train.adam(cfg.lr);
   const rng = new Rng(hashSeed(cfg.seed, index, 0x57d));
   const tau = cfg.temperature;

@@ -45,7 +45,24 @@ export interface WhiteboxConfig {
   pool: number;
   /** random zoom-in of up to this fraction (and mirroring) of the faces the identity loss sees (0: none) */
   maxZoom: number;
+  /**
+   * threads [ours]: 2 = a helper thread distils every second student and runs the second half of
+   * every chunk (whitebox/helper.ts); the candidates are the same as with 1 (absent: 1)
+   */
+  threads?: number;
   seed: number;
+}
+
+/** One piece of GMI work: latents `[n, latent]` of the identities `labels`, with their chunk's seed (its random views). */
+export interface ChunkJob {
+  labels: number[];
+  init: Float32Array;
+  chunkSeed: number;
+}
+
+export interface ChunkResult {
+  pixels: Float32Array;
+  confidence: Float32Array;
 }
 
 export interface Candidates {
@@ -61,11 +78,6 @@ export interface InversionHooks {
   /** polled between steps, like `signal` */
   shouldStop?: () => boolean;
   onProgress?: (done: number, total: number) => void | Promise<void>;
-}
-
-interface Chunk {
-  identities: number[];
-  start: number;
 }
 
 /** The face prior GMI searches: the cached GAN (generator + discriminator), or the linear Gaussian prior (linear-prior.ts). */
@@ -112,7 +124,7 @@ function viewConfidence(target: WhiteboxTarget, px: tf.Tensor4D, onehot: tf.Tens
 }
 
 /** Optimises one chunk of latents from `init`; returns the final pixels and each latent's target confidence. */
-async function invertChunk(prior: LatentModel, target: WhiteboxTarget, labels: number[], init: tf.Tensor2D, cfg: WhiteboxConfig, chunkSeed: number, hooks: InversionHooks & { tick: () => Promise<void> }): Promise<{ pixels: Float32Array; confidence: Float32Array } | null> {
+async function invertChunk(prior: LatentModel, target: WhiteboxTarget, labels: number[], init: tf.Tensor2D, cfg: WhiteboxConfig, chunkSeed: number, hooks: InversionHooks & { tick: () => Promise<void> }): Promise<ChunkResult | null> {
   const z = tf.variable(init, true);
   const y = tf.tensor1d(labels, 'int32');
   const onehot = tf.tidy(() => tf.oneHot(y, target.classes).toFloat()) as tf.Tensor2D;
@@ -174,31 +186,66 @@ async function startingLatents(prior: LatentModel, target: WhiteboxTarget, pairs
   return out;
 }
 
-/** Runs GMI for each identity; null when cancelled. */
-export async function invertWhitebox(face: Prior, target: WhiteboxTarget, identities: number[], cfg: WhiteboxConfig, hooks: InversionHooks = {}): Promise<Candidates[] | null> {
+/** Runs GMI on each job (a list of latents with its chunk's seed) in turn; null when cancelled. */
+export async function invertJobs(face: Prior, target: WhiteboxTarget, jobs: readonly ChunkJob[], cfg: WhiteboxConfig, hooks: InversionHooks & { tick: () => Promise<void> }): Promise<ChunkResult[] | null> {
+  const prior = latentModel(face);
+  const out: ChunkResult[] = [];
+  for (const job of jobs) {
+    const init = tf.tensor2d(job.init, [job.labels.length, prior.latent]);
+    const r = await invertChunk(prior, target, job.labels, init, cfg, job.chunkSeed, hooks);
+    init.dispose();
+    if (!r) return null;
+    out.push(r);
+  }
+  return out;
+}
+
+/** Where the second half of every chunk goes when a helper thread shares the work (whitebox/helper.ts). */
+export interface ChunkRunner {
+  invert(jobs: ChunkJob[], cfg: WhiteboxConfig, onTick: () => Promise<void>): Promise<ChunkResult[]>;
+}
+
+/**
+ * The (identity, restart) pairs in chunks of `cfg.chunk`, each chunk one job with the chunk's index
+ * as its seed; with `split`, every chunk of two or more is cut into a first half (ours) and a second
+ * half (the helper's) with the same seed: the latents' losses are independent and the random view
+ * is drawn per chunk, so the halves compute what the whole chunk would [ours].
+ */
+function planJobs(pairs: number[], starts: Float32Array, d: number, cfg: WhiteboxConfig, split: boolean): { mine: ChunkJob[]; theirs: ChunkJob[]; mineAt: number[]; theirsAt: number[] } {
+  const plan = { mine: [] as ChunkJob[], theirs: [] as ChunkJob[], mineAt: [] as number[], theirsAt: [] as number[] };
+  const job = (from: number, to: number, chunkSeed: number): ChunkJob => ({ labels: pairs.slice(from, to), init: starts.slice(from * d, to * d), chunkSeed });
+  for (let start = 0, index = 0; start < pairs.length; start += cfg.chunk, index++) {
+    const end = Math.min(start + cfg.chunk, pairs.length);
+    const cut = split && end - start >= 2 ? start + Math.ceil((end - start) / 2) : end;
+    plan.mine.push(job(start, cut, index));
+    plan.mineAt.push(start);
+    if (cut < end) plan.theirs.push(job(cut, end, index)), plan.theirsAt.push(cut);
+  }
+  return plan;
+}
+
+/** Runs GMI for each identity (the second half of every chunk on `hooks.helper` when given); null when cancelled. */
+export async function invertWhitebox(face: Prior, target: WhiteboxTarget, identities: number[], cfg: WhiteboxConfig, hooks: InversionHooks & { helper?: ChunkRunner } = {}): Promise<Candidates[] | null> {
   const prior = latentModel(face);
   const pairs = identities.flatMap((id) => Array.from({ length: cfg.restarts }, () => id));
-  const chunks: Chunk[] = [];
-  for (let i = 0; i < pairs.length; i += cfg.chunk) chunks.push({ identities: pairs.slice(i, i + cfg.chunk), start: i });
-  const total = chunks.length * cfg.steps;
+  const starts = await startingLatents(prior, target, pairs, cfg);
+  const plan = planJobs(pairs, starts, prior.latent, cfg, hooks.helper !== undefined);
+  const total = (plan.mine.length + plan.theirs.length) * cfg.steps;
   let done = 0;
   const tick = async (): Promise<void> => {
     done++;
     await hooks.onProgress?.(done, total);
   };
+  const remote = hooks.helper && plan.theirs.length > 0 ? hooks.helper.invert(plan.theirs, cfg, tick) : Promise.resolve([]);
+  remote.catch(() => undefined); // awaited below; a helper closed after a cancel rejects unobserved
+  const local = await invertJobs(face, target, plan.mine, cfg, { ...hooks, tick });
+  if (!local) return null;
   const per = target.size * target.size * prior.channels;
   const all = new Float32Array(pairs.length * per);
   const conf = new Float32Array(pairs.length);
-  const starts = await startingLatents(prior, target, pairs, cfg);
-  const d = prior.latent;
-  for (const [index, c] of chunks.entries()) {
-    const init = tf.tensor2d(starts.subarray(c.start * d, (c.start + c.identities.length) * d), [c.identities.length, d]);
-    const r = await invertChunk(prior, target, c.identities, init, cfg, index, { ...hooks, tick });
-    init.dispose();
-    if (!r) return null;
-    all.set(r.pixels, c.start * per);
-    conf.set(r.confidence, c.start);
-  }
+  const place = (results: ChunkResult[], at: number[]): void => results.forEach((r, i) => (all.set(r.pixels, at[i] * per), conf.set(r.confidence, at[i])));
+  place(local, plan.mineAt);
+  place(await remote, plan.theirsAt);
   return identities.map((identity) => {
     const mine = pairs.map((id, i) => ({ id, i })).filter((p) => p.id === identity).sort((a, b) => conf[b.i] - conf[a.i]).slice(0, cfg.keep);
     const pixels = new Float32Array(mine.length * per);

@@ -14,6 +14,7 @@ import type { AttackHooks, AttackOutput, AttackRequest } from '../types.ts';
 import type { PublicFaces } from '../public-data.ts';
 import { disposeStudents, distilStudent, ensembleTarget, studentTarget, teacherLogits, type DistilConfig, type Student } from './distil.ts';
 import { invertWhitebox, type Prior, type WhiteboxConfig, type WhiteboxTarget } from './gmi.ts';
+import { WhiteboxHelper } from './helper.ts';
 import { whiteboxTarget } from './target.ts';
 
 /**
@@ -30,21 +31,42 @@ function overrides(): { whitebox?: Partial<Omit<WhiteboxConfig, 'seed'>>; distil
   }
 }
 
-/** LOMMA's model augmentation: the target plus students distilled from it on the public faces; null when stopped. */
-async function augmentedTarget(req: AttackRequest, teacher: WhiteboxTarget, faces: PublicFaces, hooks: AttackHooks): Promise<{ target: WhiteboxTarget; students: Student[]; details: Record<string, unknown> } | null> {
-  const cfg = { ...ATTACK_PRESETS[req.profile].distil, ...overrides().distil, seed: req.seed };
+function distilConfig(req: AttackRequest): DistilConfig {
+  return { ...ATTACK_PRESETS[req.profile].distil, ...overrides().distil, seed: req.seed };
+}
+
+function whiteboxConfig(req: AttackRequest): WhiteboxConfig {
+  return { ...ATTACK_PRESETS[req.profile].whitebox, ...overrides().whitebox, seed: req.seed };
+}
+
+/** The teacher's outputs once per public face and mirror; with a helper, it computes the mirrored half. */
+async function cachedTeacher(teacher: WhiteboxTarget, faces: PublicFaces, helper: WhiteboxHelper | null): Promise<Float32Array> {
+  if (!helper) return teacherLogits(teacher, faces);
+  const [plain, mirrored] = await Promise.all([teacherLogits(teacher, faces, 64, [false]), helper.teacher([true])]);
+  const out = new Float32Array(plain.length + mirrored.length);
+  out.set(plain);
+  out.set(mirrored, plain.length);
+  return out;
+}
+
+/** LOMMA's model augmentation: the target plus students distilled from it on the public faces (every second one by the helper); null when stopped. */
+async function augmentedTarget(req: AttackRequest, teacher: WhiteboxTarget, faces: PublicFaces, hooks: AttackHooks, helper: WhiteboxHelper | null): Promise<{ target: WhiteboxTarget; students: Student[]; details: Record<string, unknown> } | null> {
+  const cfg = distilConfig(req);
   const students: Student[] = [];
   const started = performance.now();
   // the teacher's outputs once per public face and mirror, when the students would draw more faces than that
   const drawn = cfg.students * cfg.steps * cfg.batch;
   if (drawn > 0) hooks.progress('distilling surrogate students from the target (public faces)', 0, 1);
-  const cached = drawn > 2 * faces.count ? await teacherLogits(teacher, faces) : undefined;
+  const cached = drawn > 2 * faces.count ? await cachedTeacher(teacher, faces, helper) : undefined;
   let done = 0;
   const tick = async (): Promise<void> => hooks.progress('distilling surrogate students from the target (public faces)', ++done, cfg.students * cfg.steps);
-  for (let i = 0; i < cfg.students; i++) {
+  for (let i = 0; i < cfg.students; i += helper ? 2 : 1) {
+    const remote = helper && i + 1 < cfg.students ? helper.distil(cfg, i + 1, teacher.classes, faces.channels, cached, tick) : null;
+    remote?.catch(() => undefined); // awaited below unless stopped first
     const s = await distilStudent(teacher, faces, cfg, i, { shouldStop: hooks.shouldStop, tick, cached });
     if (!s) return disposeStudents(students), null;
     students.push(s);
+    if (remote) students.push(await remote.catch((err: unknown) => (disposeStudents(students), Promise.reject(err))));
   }
   const target = ensembleTarget([teacher, ...students.map((s) => studentTarget(s, teacher.classes, teacher.size))]);
   const details = { ...cfg, teacherCached: cached !== undefined, seconds: (performance.now() - started) / 1000, finalLoss: students.map((s) => s.curve.at(-1) ?? null), nets: students.map((s) => s.net) };
@@ -66,21 +88,25 @@ async function facePrior(req: AttackRequest, hooks: AttackHooks): Promise<{ prio
 export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks): Promise<AttackOutput> {
   if (req.key === 'unknown') throw new AppError('UNSUPPORTED', 'A white-box attack needs --key known (the job refuses it earlier).');
   const { model, pixels, j } = await openModelAttack(req, hooks);
+  const cancelled: AttackOutput = { status: 'cancelled', judge: j.info, samples: [], metrics: null };
+  let helper: WhiteboxHelper | null = null;
   try {
     const fp = await facePrior(req, hooks);
-    if (!fp) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
-    const aug = await augmentedTarget(req, whiteboxTarget(model), fp.faces, hooks);
-    if (!aug) return fp.dispose(), { status: 'cancelled', judge: j.info, samples: [], metrics: null };
-    const ids = targetIdentities(req);
-    const cfg = { ...ATTACK_PRESETS[req.profile].whitebox, ...overrides().whitebox, seed: req.seed };
+    if (!fp) return cancelled;
+    const cfg = whiteboxConfig(req);
+    helper = (cfg.threads ?? 1) > 1 ? await WhiteboxHelper.start(model, fp.faces, fp.prior) : null;
+    const aug = await augmentedTarget(req, whiteboxTarget(model), fp.faces, hooks, helper);
+    if (!aug) return fp.dispose(), cancelled;
+    if (helper && aug.students.length > 0) await helper.useStudents(distilConfig(req), aug.students);
     const started = performance.now();
-    const found = await invertWhitebox(fp.prior, aug.target, ids, cfg, {
+    const found = await invertWhitebox(fp.prior, aug.target, targetIdentities(req), cfg, {
       shouldStop: hooks.shouldStop,
       onProgress: (d, t) => hooks.progress('optimising latent codes (GMI)', d, t),
+      helper: helper ?? undefined,
     });
     fp.dispose();
     disposeStudents(aug.students);
-    if (!found) return { status: 'cancelled', judge: j.info, samples: [], metrics: null };
+    if (!found) return cancelled;
     const inversionSeconds = (performance.now() - started) / 1000;
     hooks.progress('scoring the candidates', 0, 1);
     const flat = flattenCandidates(found);
@@ -98,6 +124,7 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     };
     return { status: 'done', judge: j.info, samples, metrics: modelAttackMetrics(score, { chance: 1 / req.private.classes, publicFaces: fp.faces.count, note: null, details, queries: null }) };
   } finally {
+    await helper?.close();
     j.judge.dispose();
     disposeFaceModel(model);
   }
