@@ -1,17 +1,17 @@
 /**
  * Defence Lab pictures (DESIGN.md 5.1-5.2), as pure functions of pixels: one image's 64 frequency
  * channels, the energy selection (or a run's frozen one), the masked image (removed channels zeroed,
- * inverse DCT) and frequency-MixUp samples for k = 2..6 with InstaHide weights. Owns no I/O.
+ * inverse DCT) and frequency-MixUp samples for k = 2..6 drawn and mixed exactly as training mixes
+ * them (defence/mixing.ts: InstaHide weights, unit energy). Owns no I/O.
  */
 import * as tf from '@tensorflow/tfjs';
 import { hashSeed, Rng } from '../../data/synth/random.ts';
 import type { LabChannel, LabMix, LabPicture } from '../../../shared/domain/lab.ts';
+import { instahideWeights, mixTensor } from '../defence/mixing.ts';
 import { COEFFS, inverseBlockDct } from '../masking/dct.ts';
 import { frequencyChannels, fromPlanes, selectChannels } from '../masking/front-end.ts';
 
 export const LAB_KS = [2, 3, 4, 5, 6] as const;
-/** InstaHide's cap on one weight (Huang et al. 2020, section 3) */
-const MAX_WEIGHT = 0.65;
 
 export interface LabInput {
   /** `[n, S, S, 1|3]` uint8 rows: the anchor first, then at least 5 partners */
@@ -58,16 +58,6 @@ export function stretched(values: Float32Array, size: number, channels: 1 | 3): 
   return { picture: picture(values.map((v) => 128 + (v - 128) * gain), size, channels), gain: +gain.toFixed(2) };
 }
 
-/** InstaHide's rule: |N(0,1)| draws normalised to sum 1, redrawn while the largest exceeds 0.65. */
-export function mixWeights(k: number, rng: Rng): number[] {
-  for (;;) {
-    const raw = Array.from({ length: k }, () => Math.abs(rng.normal()) + 1e-12);
-    const sum = raw.reduce((a, b) => a + b, 0);
-    const w = raw.map((r) => r / sum);
-    if (Math.max(...w) <= MAX_WEIGHT) return w;
-  }
-}
-
 /** Channel maps of plane 0: |coefficient| per block, each channel stretched to 0..255. */
 function channelMaps(coeffs: tf.Tensor4D, planes: number): LabPicture[] {
   const b = coeffs.shape[1];
@@ -91,7 +81,7 @@ export function labPictures(input: LabInput): LabOutput {
   const mask = Float32Array.from({ length: planes * COEFFS }, (_, c) => (keptSet.has(c) ? 1 : 0));
   const rng = new Rng(hashSeed(input.seed, 0x1ab));
   const partners = rng.shuffle(input.images.slice(1).map((_, i) => i + 1));
-  const recipes = LAB_KS.map((k) => ({ k, sources: [0, ...partners.slice(0, k - 1)], weights: mixWeights(k, rng) }));
+  const recipes = LAB_KS.map((k) => ({ k, sources: [0, ...partners.slice(0, k - 1)], weights: instahideWeights(k, rng) }));
   let out: LabOutput | null = null;
   tf.tidy(() => {
     const n = input.images.length;
@@ -101,9 +91,8 @@ export function labPictures(input: LabInput): LabOutput {
     const masked = coeffs.mul(tf.tensor1d(mask)) as tf.Tensor4D;
     const anchor = coeffs.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D;
     const maskedImage = fromPlanes(inverseBlockDct(masked.slice([0, 0, 0, 0], [1, -1, -1, -1]) as tf.Tensor4D));
-    const mixMatrix = new Float32Array(recipes.length * n);
-    recipes.forEach((r, t) => r.sources.forEach((s, i) => (mixMatrix[t * n + s] += r.weights[i])));
-    const mixed = tf.matMul(tf.tensor2d(mixMatrix, [recipes.length, n]), masked.reshape([n, -1])).reshape([recipes.length, ...masked.shape.slice(1)]) as tf.Tensor4D;
+    // unit energy about 0 (the kept channels exclude DC and are near zero-mean): as freq-mixup and adaptive train
+    const mixed = mixTensor(masked, recipes.map((r) => ({ ...r, signSeed: null })), { unitEnergy: true });
     const mixedImages = fromPlanes(inverseBlockDct(mixed)).dataSync();
     const px = size * size * channels;
     const maps = channelMaps(anchor, planes);
