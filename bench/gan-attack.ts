@@ -17,11 +17,10 @@ import { ATTACK_PRESETS, priorConfig } from '../src/main/engine/attacks/gan/prof
 import { createGanTraining, sampleGan, trainGan } from '../src/main/engine/attacks/gan/train-gan.ts';
 import { disposeStudents, distilStudent, ensembleTarget, studentTarget } from '../src/main/engine/attacks/whitebox/distil.ts';
 import { invertWhitebox, type Candidates } from '../src/main/engine/attacks/whitebox/gmi.ts';
-import { loadFaceModel, whiteboxTarget } from '../src/main/engine/attacks/whitebox/target.ts';
+import { whiteboxTarget } from '../src/main/engine/attacks/whitebox/target.ts';
 import { selectBackend, tf } from '../src/main/engine/backend/select-backend.ts';
-import { readPixelCache } from '../src/main/data/cache/pixel-cache.ts';
-import { openStore } from '../src/main/store/store.ts';
 import type { Profile } from '../src/main/engine/train/config.ts';
+import { openBenchTarget } from './attack-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,18 +42,8 @@ mkdirSync(out, { recursive: true });
 let peakRss = process.memoryUsage().rss;
 setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200).unref();
 const backend = await selectBackend();
-const store = openStore(join(dataDir, 'veil.sqlite'));
-const run = store.runs.resolve(values.run!);
-const ck = store.runs.checkpoint(run.id)!;
-const model = await loadFaceModel(ck.path.startsWith('/') ? ck.path : join(dataDir, ck.path));
-const { size, channels, classes } = model.config.input;
-
-// public pixels at the target's geometry
-const pubDs = store.datasets.resolve(values.public ?? run.datasetId);
-const pubRows = store.datasets.images(pubDs.id).filter((r) => values.public || r.split === 'public');
-if (pubDs.size !== size || pubDs.channels !== channels) throw new Error(`public dataset ${pubDs.name} is ${pubDs.size}x${pubDs.channels}, the target ${size}x${channels}`);
-const cache = await readPixelCache(join(dataDir, pubDs.cacheFile), { count: pubDs.images, size, channels });
-const per = size * size * channels;
+// the target and the public pixels at its geometry
+const { run, model, size, channels, classes, pubDs, rows: pubRows, cache, per } = await openBenchTarget(dataDir, values.run!, values.public);
 const pub = new Float32Array(pubRows.length * per);
 pubRows.forEach((r, i) => pub.set(cache.subarray(r.cacheIndex * per, (r.cacheIndex + 1) * per), i * per));
 console.error(`target ${run.name} (${classes} classes, ${size}x${channels}); public ${pubDs.name}: ${pubRows.length} images; backend ${backend}`);
@@ -137,5 +126,4 @@ if (!values['skip-blackbox']) {
   });
   await summarise('blackbox', bb!.candidates, (performance.now() - t2) / 1000, { queries: bb!.queries });
 }
-store.close();
 process.exit(0);

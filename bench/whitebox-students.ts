@@ -7,15 +7,14 @@
  * recorded loss, tau^2 * CE), the final loss, and the student-teacher top-1 agreement on the held-back
  * faces (and of an untrained student). No private image is read: a diagnostic to choose on.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readPixelCache } from '../src/main/data/cache/pixel-cache.ts';
 import { ATTACK_PRESETS } from '../src/main/engine/attacks/gan/profiles.ts';
 import { distilStudent, newStudent, studentTarget, teacherLogits, type Student } from '../src/main/engine/attacks/whitebox/distil.ts';
 import type { WhiteboxTarget } from '../src/main/engine/attacks/whitebox/gmi.ts';
-import { loadFaceModel, whiteboxTarget } from '../src/main/engine/attacks/whitebox/target.ts';
+import { whiteboxTarget } from '../src/main/engine/attacks/whitebox/target.ts';
 import { selectBackend, tf } from '../src/main/engine/backend/select-backend.ts';
-import { openStore } from '../src/main/store/store.ts';
+import { openBenchTarget } from './attack-target.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,16 +28,7 @@ const { values } = parseArgs({
 });
 const dataDir = resolve(values['data-dir'] ?? '.');
 await selectBackend('wasm');
-const store = openStore(join(dataDir, 'veil.sqlite'));
-const run = store.runs.resolve(values.run!);
-const ck = store.runs.checkpoint(run.id)!;
-const model = await loadFaceModel(ck.path.startsWith('/') ? ck.path : join(dataDir, ck.path));
-const { size, channels, classes } = model.config.input;
-const pubDs = store.datasets.resolve(values.public ?? run.datasetId);
-const rows = store.datasets.images(pubDs.id).filter((r) => values.public || r.split === 'public');
-const cache = await readPixelCache(join(dataDir, pubDs.cacheFile), { count: pubDs.images, size, channels });
-store.close();
-const per = size * size * channels;
+const { run, model, size, channels, classes, pubDs, rows, cache, per } = await openBenchTarget(dataDir, values.run!, values.public);
 const subset = (keep: (label: number) => boolean): { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 } => {
   const picked = rows.filter((r) => keep(r.label));
   const pixels = new Uint8Array(picked.length * per);
