@@ -162,7 +162,7 @@ export const t = {
     imagefolder: 'imagefolder (a PNG per sample)',
     tensor: 'tensor (float32 .npy shards)',
     out: 'Output folder (on the machine running the studio)',
-    force: 'Replace the folder if it is not empty',
+    force: 'Replace a previous export in this folder',
     export: 'Export',
     exporting: 'Exporting…',
     samples: 'samples',
