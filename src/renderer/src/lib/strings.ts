@@ -255,6 +255,5 @@ export const t = {
     noPanels: 'No run of this dataset has a finished attack of this kind yet.',
     noSample: 'No sample of this identity in this attack.',
   },
-  comingSoon: (what: string) => `${what} arrives with the engine and defence work; this view is a placeholder until then.`,
   cancel: 'Cancel',
 } as const;
