@@ -1,6 +1,6 @@
 /**
  * Privacy and utility side by side (DESIGN.md 6, CLI.md `compare`): per run its accuracy,
- * Score_cls against the `none` run of the same dataset (same split) and seed, S1-S4 from the
+ * Score_cls against the `none` run of the same dataset (same split), seed, backbone, profile and input size, S1-S4 from the
  * attacks that speak for it (attack-choice.ts: strongest comparable, not newest), and Score_pp. Reads the store only; nothing here computes or invents a number:
  * a score whose attack has not been run is null, and Score_pp says it is partial.
  */
@@ -11,9 +11,55 @@ import type { RunRecord } from '../store/repos/runs-repo.ts';
 import type { Store } from '../store/store.ts';
 import { chooseAttack, type AttackPick } from './attack-choice.ts';
 
-/** The newest finished `none` run of the same dataset and seed (the run itself when undefended). */
-export function noneReference(store: Store, run: Pick<RunSummary, 'id' | 'datasetId' | 'seed' | 'defense'>): RunSummary | null {
-  return store.runs.list().find((r) => r.datasetId === run.datasetId && r.seed === run.seed && r.defense === 'none' && r.status === 'done') ?? null;
+/** What a `none` reference must share with the run besides dataset (one split each) and seed [ours]. */
+interface ModelKind {
+  /** the pretrained backbone's name, or `scratch` (runs from before backbones, and `backbone: null`, trained from scratch) */
+  backbone: string;
+  profile: string | null;
+  /** input side in pixels */
+  size: number | null;
+}
+
+function modelKind(config: unknown): ModelKind {
+  const c = (config ?? {}) as { backbone?: { name?: string } | string | null; profile?: string; input?: { size?: number } };
+  const backbone = typeof c.backbone === 'string' ? c.backbone : (c.backbone?.name ?? 'scratch');
+  return { backbone, profile: c.profile ?? null, size: c.input?.size ?? null };
+}
+
+const sameKind = (a: ModelKind, b: ModelKind): boolean => a.backbone === b.backbone && a.profile === b.profile && a.size === b.size;
+const kindText = (k: ModelKind): string => `${k.backbone === 'scratch' ? 'from scratch' : `backbone ${k.backbone}`}, profile ${k.profile ?? 'unrecorded'}, ${k.size ?? '?'} px input`;
+
+/** The `none` run a run is measured against, or null with the reason. */
+export interface NoneReference {
+  run: RunSummary | null;
+  /** why there is none, and what to train; null when there is one */
+  note: string | null;
+}
+
+/**
+ * The newest finished `none` run of the same dataset and seed trained the same way (backbone,
+ * profile, input size; the run itself when undefended). Never a `none` run of another kind: a
+ * pretrained reference would make a scratch defence look costly, and the other way round.
+ */
+export function noneReferenceOf(store: Store, run: RunRecord): NoneReference {
+  if (run.defense === 'none') return { run, note: null };
+  const kind = modelKind(run.config);
+  const candidates = store.runs.list().filter((r) => r.datasetId === run.datasetId && r.seed === run.seed && r.defense === 'none' && r.status === 'done');
+  const match = candidates.find((r) => sameKind(modelKind(store.runs.resolve(r.id).config), kind));
+  if (match) return { run: match, note: null };
+  const others = candidates.map((r) => `${r.name} (${kindText(modelKind(store.runs.resolve(r.id).config))})`);
+  const backbone = kind.backbone === 'pretrained' ? '' : ` --backbone ${kind.backbone}`;
+  return {
+    run: null,
+    note:
+      `No finished undefended run of this dataset with seed ${run.seed} was trained like ${run.name} (${kindText(kind)})${others.length ? `; ${others.join(', ')} ${others.length > 1 ? 'were' : 'was'} trained otherwise` : ''}, so its Score_cls and attack references are not stated. ` +
+      `Train one: veil train --dataset ${publicName(store, run.datasetId)} --defense none --seed ${run.seed} --profile ${kind.profile ?? 'standard'}${backbone}.`,
+  };
+}
+
+/** The matching `none` run alone (noneReferenceOf). */
+export function noneReference(store: Store, run: RunRecord): RunSummary | null {
+  return noneReferenceOf(store, run).run;
 }
 
 function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
@@ -65,7 +111,7 @@ function publicName(store: Store, id: string | null): string | null {
 }
 
 function row(store: Store, run: RunRecord): CompareRow {
-  const ref = noneReference(store, run);
+  const { run: ref, note } = noneReferenceOf(store, run);
   const picks = chosenAttacks(store, run, ref);
   const attacks: CompareRow['attacks'] = {};
   for (const [kind, p] of Object.entries(picks) as [AttackKind, AttackPick][]) {
@@ -93,6 +139,7 @@ function row(store: Store, run: RunRecord): CompareRow {
     ...s,
     attacks,
     referenceRunId: ref?.id ?? null,
+    referenceNote: note,
     seedGroup: seedGroupKey(run.datasetId, run.config, run.seed),
   };
 }

@@ -5,7 +5,8 @@
  */
 import type { Versions } from '../../shared/contract/api.ts';
 import { AppError } from '../../shared/contract/errors.ts';
-import type { RunAccuracy, RunDetail } from '../../shared/domain/run.ts';
+import type { RunAccuracy, RunDetail, RunSummary } from '../../shared/domain/run.ts';
+import { noneReferenceOf, type NoneReference } from '../jobs/compare.ts';
 import type { Store } from '../store/store.ts';
 import type { AttackResult, DefenceEntry, ReportData, ScoreCls } from './model.ts';
 
@@ -75,13 +76,17 @@ function selectRuns(store: Store, sel: ReportSelection): { datasetId: string; ru
   return { datasetId: dataset.id, runs };
 }
 
-/** The newest undefended run among those selected, else the newest of the dataset with a seed in common. */
-function findReference(store: Store, datasetId: string, runs: RunDetail[]): RunDetail | null {
-  const own = runs.filter((r) => r.defense === 'none');
-  if (own.length) return own[own.length - 1];
-  const seeds = new Set(runs.map((r) => r.seed));
-  const other = store.runs.list().find((r) => r.datasetId === datasetId && r.defense === 'none' && r.status === 'done' && seeds.has(r.seed));
-  return other ? store.runs.detail(other.id) : null;
+/**
+ * The undefended run each selected run is measured against: the source's, else the `none` run of
+ * its dataset and seed trained the same way (compare.ts); never one trained another way.
+ */
+function referencesOf(store: Store, runs: RunDetail[], source: PrivacySource): Map<string, NoneReference> {
+  return new Map(
+    runs.map((r) => {
+      const chosen = source.privacy(r.id)?.referenceRunId;
+      return [r.id, chosen ? { run: store.runs.detail(chosen), note: null } : noneReferenceOf(store, store.runs.resolve(r.id))];
+    }),
+  );
 }
 
 function ratio(a: number | null | undefined, b: number | null | undefined): number | null {
@@ -94,7 +99,7 @@ export function scoreClsOf(own: RunAccuracy | null, ref: RunAccuracy | null): Sc
   return { identification: ratio(own.identification, ref.identification), verification: ratio(own.verification, ref.verification) };
 }
 
-function entryOf(store: Store, run: RunDetail, reference: RunDetail | null, source: PrivacySource): DefenceEntry {
+function entryOf(store: Store, run: RunDetail, reference: RunSummary | null, source: PrivacySource): DefenceEntry {
   const result = (store.runs.result(run.id) ?? {}) as StoredResult;
   const p = source.privacy(run.id);
   const config = (run.config ?? {}) as { epochs?: number };
@@ -108,7 +113,7 @@ function entryOf(store: Store, run: RunDetail, reference: RunDetail | null, sour
     epochs: result.epochs ?? config.epochs ?? null,
     accuracy: run.accuracy,
     scoreCls: p?.scoreCls ?? scoreClsOf(run.accuracy, reference?.accuracy ?? null),
-    referenceRunId: run.defense === 'none' ? null : (p?.referenceRunId ?? reference?.id ?? null),
+    referenceRunId: run.defense === 'none' ? null : (reference?.id ?? null),
     s1: p?.s1 ?? null,
     s2: p?.s2 ?? null,
     s3: p?.s3 ?? null,
@@ -127,19 +132,22 @@ export type GatheredReport = Omit<ReportData, 'grids' | 'gridNote' | 'software' 
 export function gatherReport(store: Store, sel: ReportSelection, source: PrivacySource): GatheredReport {
   const { datasetId, runs } = selectRuns(store, sel);
   const dataset = store.datasets.detail(datasetId);
+  const refs = referencesOf(store, runs, source);
   const chosen = source.reference?.(runs.map((r) => r.id));
-  const reference = chosen ? store.runs.detail(chosen) : findReference(store, datasetId, runs);
-  const refIds = new Set([reference?.id, ...runs.map((r) => source.privacy(r.id)?.referenceRunId)].filter((id): id is string => !!id));
+  const reference = chosen ? store.runs.detail(chosen) : (runs.findLast((r) => r.defense === 'none') ?? [...refs.values()].find((x) => x.run)?.run ?? null);
+  const refIds = new Set([reference?.id, ...[...refs.values()].map((x) => x.run?.id)].filter((id): id is string => !!id));
   const extra = [...refIds].filter((id) => !runs.some((r) => r.id === id)).map((id) => store.runs.detail(id));
   const all = [...extra, ...runs];
   const ordered = [...all].sort((a, b) => Number(b.defense === 'none') - Number(a.defense === 'none'));
   const notes = [...source.notes];
+  const missing = [...refs.values()].flatMap((x) => (x.note ? [x.note] : []));
   if (!reference) notes.push('There is no finished undefended (`none`) run on this dataset, so no defence can be measured against one: accuracy costs, Score_cls and attack reductions are not stated. Train one with --defense none and the same seed.');
+  else notes.push(...missing);
   for (const r of extra) notes.push(`The undefended run ${r.name} was added as the reference of the runs with seed ${r.seed}, though it was not asked for.`);
   return {
     title: `Face-data privacy audit: ${dataset.name}`,
     dataset,
-    defences: ordered.map((r) => entryOf(store, r, reference, source)),
+    defences: ordered.map((r) => entryOf(store, r, refs.get(r.id)?.run ?? (r.defense === 'none' ? r : null), source)),
     referenceRunId: reference?.id ?? null,
     privateIdentities: dataset.splits.private,
     notes,

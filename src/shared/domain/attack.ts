@@ -174,6 +174,11 @@ export interface CompareRow {
   attacks: Partial<Record<AttackKind, Pick<JudgeScores, 'acc1' | 'acc5' | 'knnDist' | 'psnr' | 'ssim'> & CompareAttackSource>>;
   /** the `none` run this row is compared with (Score_cls and attack references); null when none */
   referenceRunId: string | null;
+  /**
+   * why `referenceRunId` is null for a defended run: no finished `none` run of its dataset and seed
+   * was trained the same way (backbone, profile, input size), and what to train; null otherwise
+   */
+  referenceNote?: string | null;
   /** equal for runs whose frozen configs differ only in the seed (seed-group.ts): one group on the scatter */
   seedGroup?: string;
 }

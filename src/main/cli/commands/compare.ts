@@ -49,7 +49,7 @@ export function compareTable(r: CompareResponse): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push(
     '',
-    r.reference ? `Score_cls and references against the undefended run ${r.reference.runId}.` : 'No undefended (none) run of this dataset and seed: Score_cls is unknown.',
+    r.reference ? `Score_cls and references against the undefended run ${r.reference.runId}.` : 'No undefended (none) run of this dataset and seed trained the same way (backbone, profile, input size): Score_cls is unknown (--json: referenceNote says what to train).',
     'S1 = 1 - SSIM(masked, original), S2 = 1 - judge Acc@1 on masked samples (from the reconstruction attack); S3/S4 = 1 - white-/black-box Acc@1; * = partial Score_pp; - = not measured.',
   );
   const sources = attackSources(r);

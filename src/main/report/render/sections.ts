@@ -10,10 +10,13 @@ export function section(id: string, title: string, body: string): string {
   return `<section id="${id}"><h2>${esc(title)}</h2>\n${body}\n</section>`;
 }
 
-/** The undefended run an entry is measured against: its own (same seed) when known, else the report's. */
+/**
+ * The undefended run an entry is measured against: a defended entry's own (same seed, trained the
+ * same way) or none at all, never the report's of another kind; the report's for the rest.
+ */
 export function referenceOf(data: ReportData, entry?: DefenceEntry): DefenceEntry | null {
-  const own = entry?.referenceRunId ? data.defences.find((d) => d.runId === entry.referenceRunId) : undefined;
-  return own ?? data.defences.find((d) => d.runId === data.referenceRunId) ?? null;
+  if (entry && entry.defense !== 'none') return data.defences.find((d) => d.runId === entry.referenceRunId) ?? null;
+  return data.defences.find((d) => d.runId === data.referenceRunId) ?? null;
 }
 
 export function verdictOf(data: ReportData, entry: DefenceEntry): Verdict {
