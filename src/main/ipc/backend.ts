@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EventBus } from '../jobs/event-bus.ts';
 import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
+import { recoverDeletedRuns } from '../jobs/delete-run.ts';
 import { JobRunner } from '../jobs/job-runner.ts';
 import { LabEngine } from '../jobs/lab-engine.ts';
 import { chromiumPrinter, type PdfPrinter } from '../report/pdf.ts';
@@ -42,6 +43,7 @@ export function openBackend({ dataDir, printPdf, opener }: { dataDir: string; pr
   store.runs.markInterrupted();
   store.attacks.markInterrupted();
   recoverCommittedFolders(store);
+  recoverDeletedRuns(store, dataDir);
   const bus = new EventBus();
   const lab = new LabEngine();
   const backend: Backend = {

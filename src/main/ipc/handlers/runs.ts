@@ -2,9 +2,7 @@
  * Handlers for `runs.*`: list, show, train (a job with progress events), resume, tags and notes,
  * delete.
  */
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AppError } from '../../../shared/contract/errors.ts';
+import { deleteRun } from '../../jobs/delete-run.ts';
 import { resumeTraining, startTraining } from '../../jobs/train-job.ts';
 import { nameOf } from './job-label.ts';
 import type { Handlers } from '../router.ts';
@@ -26,14 +24,9 @@ export function runHandlers(b: Backend): RunHandlers {
       return b.store.runs.detail(run.id);
     },
     'runs.delete': async (req) => {
-      const run = b.store.runs.resolve(req.run);
-      if (run.status === 'running' || run.status === 'queued') {
-        throw new AppError('CONFLICT', `Run "${run.name}" is still ${run.status}. Cancel it first, then delete it.`);
-      }
-      b.store.runs.delete(run.id);
-      await rm(join(b.dataDir, 'runs', run.id), { recursive: true, force: true });
-      b.bus.emit('runs.changed', { runId: run.id });
-      return { deleted: run.id };
+      const id = await deleteRun(b.store, b.dataDir, req.run);
+      b.bus.emit('runs.changed', { runId: id });
+      return { deleted: id };
     },
   };
 }

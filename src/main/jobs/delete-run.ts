@@ -1,0 +1,52 @@
+/**
+ * Deleting a run with everything it produced: its rows (metrics, checkpoints and attacks go by
+ * cascade) and its folders, the run's checkpoints and each attack's reconstructed faces. All or
+ * nothing across a crash: the folders move into one trash folder, then the rows go, then the trash;
+ * at start-up a dead process's trash is moved back when its run still exists, else removed.
+ */
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError } from '../../shared/contract/errors.ts';
+import { processAlive } from '../platform/process.ts';
+import type { Store } from '../store/store.ts';
+
+const TRASH = '.trash';
+
+/** Where each folder of the run lives, and where it waits in the trash (`.trash/<run>-<pid>/...`). */
+function moves(dataDir: string, trash: string, runId: string, attackIds: readonly string[]): { from: string; to: string }[] {
+  return [{ from: join(dataDir, 'runs', runId), to: join(trash, 'run') }, ...attackIds.map((a) => ({ from: join(dataDir, 'attacks', a), to: join(trash, 'attacks', a) }))];
+}
+
+/** Deletes a finished (or failed, cancelled, interrupted) run, its attacks and all their files. */
+export async function deleteRun(store: Store, dataDir: string, ref: string): Promise<string> {
+  const run = store.runs.resolve(ref);
+  if (run.status === 'running' || run.status === 'queued') throw new AppError('CONFLICT', `Run "${run.name}" is still ${run.status}. Cancel it first, then delete it.`);
+  const attacks = store.attacks.list(run.id);
+  const busy = attacks.find((a) => a.status === 'running' || a.status === 'queued');
+  if (busy) throw new AppError('CONFLICT', `Attack ${busy.id} on run "${run.name}" is still ${busy.status}. Cancel the attack first (Cancel in the job bar, or stop its veil attack), then delete the run.`);
+  const trash = join(dataDir, TRASH, `${run.id}-${process.pid}`);
+  mkdirSync(join(trash, 'attacks'), { recursive: true });
+  for (const m of moves(dataDir, trash, run.id, attacks.map((a) => a.id))) if (existsSync(m.from)) renameSync(m.from, m.to);
+  store.runs.delete(run.id);
+  await rm(trash, { recursive: true, force: true });
+  return run.id;
+}
+
+/** Finishes or undoes the deletions a crash interrupted (start-up, before anything reads the folders). */
+export function recoverDeletedRuns(store: Store, dataDir: string): void {
+  const root = join(dataDir, TRASH);
+  if (!existsSync(root)) return;
+  const runs = new Set(store.runs.list().map((r) => r.id));
+  for (const name of readdirSync(root)) {
+    const cut = name.lastIndexOf('-');
+    const runId = name.slice(0, cut);
+    if (processAlive(Number(name.slice(cut + 1)))) continue;
+    const trash = join(root, name);
+    if (runs.has(runId)) {
+      const attackIds = existsSync(join(trash, 'attacks')) ? readdirSync(join(trash, 'attacks')) : [];
+      for (const m of moves(dataDir, trash, runId, attackIds)) if (existsSync(m.to) && !existsSync(m.from)) renameSync(m.to, m.from);
+    }
+    rmSync(trash, { recursive: true, force: true });
+  }
+}
