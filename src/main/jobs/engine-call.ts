@@ -38,6 +38,8 @@ export async function callEngine<T>(call: EngineCall<T>): Promise<T> {
       abort = onAbort === 'cancel' ? () => worker.postMessage({ type: 'cancel' } satisfies ToWorker) : () => reject(onAbort());
       call.signal.addEventListener('abort', abort, { once: true });
       worker.postMessage(call.request);
+      // a request cancelled before it started: the listener would never fire
+      if (call.signal.aborted) abort();
     });
   } finally {
     call.signal.removeEventListener('abort', abort);

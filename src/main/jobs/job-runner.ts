@@ -43,7 +43,8 @@ export class JobRunner {
 
   async run<T>(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const controller = new AbortController();
-    signal?.addEventListener('abort', () => controller.abort(), { once: true });
+    if (signal?.aborted) controller.abort();
+    else signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const info: JobInfo = { id: randomUUID(), kind, label, status: 'running', done: 0, total: 0, etaSeconds: null, subject: null, error: null };
     this.jobs.set(info.id, { info, controller });
     let started = performance.now();
