@@ -124,8 +124,9 @@ async function execute(deps: AttackJobDeps, id: string, req: StartRequest, ctx: 
       request: { type: 'attack', request },
       signal: ctx.signal,
       onAbort: 'cancel',
-      crashed: (err) => new AppError('INTERNAL', `The engine worker crashed during the attack: ${err.message}`),
-      exited: (code) => new InterruptedAttack(code),
+      // a crash (uncaught error) or a kill of the worker leaves the attack interrupted and resumable; an error the attack reports fails it
+      crashed: (err) => new InterruptedAttack(`it crashed: ${err.message}`),
+      exited: (code) => new InterruptedAttack(`exit code ${code}`),
       onMessage: (msg, finish) => {
         if (msg.type === 'attack-started') deps.store.attacks.started(id, msg.backend, msg.versions);
         else if (msg.type === 'attack-progress') {
@@ -185,7 +186,7 @@ export function attackResult(store: Store, id: string): AttackResult {
 }
 
 class InterruptedAttack extends Error {
-  constructor(code: number) {
-    super(`The engine worker stopped unexpectedly during the attack (exit code ${code}).`);
+  constructor(why: string) {
+    super(`The engine worker stopped unexpectedly during the attack (${why}).`);
   }
 }

@@ -112,8 +112,9 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
       request: { type: 'train', request },
       signal: ctx.signal,
       onAbort: 'cancel',
-      crashed: (err) => new AppError('INTERNAL', `The engine worker crashed: ${err.message}`),
-      exited: (code) => new InterruptedError(code),
+      // a crash (uncaught error) or a kill of the worker leaves the run interrupted and resumable; an error the training reports fails it
+      crashed: (err) => new InterruptedError(`it crashed: ${err.message}`),
+      exited: (code) => new InterruptedError(`exit code ${code}`),
       onMessage: (msg, finish) => {
         switch (msg.type) {
           case 'started':
@@ -185,7 +186,7 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
 }
 
 class InterruptedError extends Error {
-  constructor(code: number) {
-    super(`The engine worker stopped unexpectedly (exit code ${code}).`);
+  constructor(why: string) {
+    super(`The engine worker stopped unexpectedly (${why}).`);
   }
 }
