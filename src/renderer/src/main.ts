@@ -5,8 +5,10 @@ import './lib/locale-guard.ts';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { createApi, isDesktop } from './api/client.ts';
+import { SessionState } from './state/session.svelte.ts';
 import { createStudio } from './state/studio.ts';
 import './styles.css';
 
-const api = createApi();
-mount(App, { target: document.getElementById('app')!, props: { studio: api ? createStudio(api, isDesktop()) : null } });
+const session = new SessionState();
+const api = createApi(() => session.refuse());
+mount(App, { target: document.getElementById('app')!, props: { studio: api ? createStudio(api, isDesktop()) : null, session } });

@@ -3,7 +3,8 @@
  * HTTP bridge client. Views and state classes get a `VeilApi` and never look further.
  */
 import type { VeilApi } from '../../../shared/contract/api.ts';
-import { HttpApi, takeToken } from './http-client.ts';
+import { HttpApi } from './http-client.ts';
+import { takeToken } from './token.ts';
 
 declare global {
   interface Window {
@@ -11,10 +12,11 @@ declare global {
   }
 }
 
-export function createApi(): VeilApi | null {
+/** `onUnauthorized`: the HTTP bridge refused the page's token (it belongs to an earlier `veil serve`). */
+export function createApi(onUnauthorized?: () => void): VeilApi | null {
   if (window.api) return window.api;
   const token = takeToken();
-  return token ? new HttpApi(token) : null;
+  return token ? new HttpApi(token, { onUnauthorized }) : null;
 }
 
 /** True in the Electron window (its preload put `window.api` there); false in a browser over `veil serve`. */
