@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LabPreviewResponse } from '../../../src/shared/domain/lab.ts';
 import { tempBackend } from '../../helpers/temp.ts';
@@ -47,6 +49,19 @@ describe('lab.preview (Defence Lab pictures from the engine worker)', () => {
     const r = await preview({ keep: 10 });
     expect(r.channels.filter((c) => c.kept)).toHaveLength(10);
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it("shows a run's frozen kept channels from its checkpoint's manifest alone, without reading the weights", async () => {
+    const datasetId = b.store.datasets.resolve('lab-faces').id;
+    b.store.runs.create({ id: 'run_fd', name: 'fd', datasetId, defense: 'ppfr-fd', seed: 1, config: {} });
+    const dir = join(b.dataDir, 'runs', 'run_fd', 'checkpoint');
+    mkdirSync(dir, { recursive: true });
+    const frontEnd = { planes: 1, kept: [3, 17, 40], permutation: [2, 0, 1], mean: [0, 0, 0], std: [1, 1, 1], energy: Array.from({ length: 64 }, (_, i) => 64 - i), gates: null };
+    writeFileSync(join(dir, 'checkpoint.json'), JSON.stringify({ format: 2, frontEnd })); // no weights.bin at all
+    b.store.runs.setCheckpoint('run_fd', 1, 0, dir, 'hash');
+    const r = await preview({ run: 'fd' });
+    expect(r.channels.filter((c) => c.kept).map((c) => c.index)).toEqual([3, 17, 40]);
+    expect(r.selection).toMatchObject({ source: 'run', runId: 'run_fd' });
   });
 
   it('says which image is missing', async () => {

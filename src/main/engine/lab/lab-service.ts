@@ -1,11 +1,15 @@
 /**
  * The engine worker's side of the Defence Lab: reads the dataset's pixel cache (kept while the
- * worker lives), computes and caches the channel energies of the requested training rows, loads a
- * run's frozen front end, and returns `labPictures` for one image.
+ * worker lives), computes and caches the channel energies of the requested training rows, reads a
+ * run's frozen front end (its checkpoint's manifest only), and returns `labPictures` for one image.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readPixelCache } from '../../data/cache/pixel-cache.ts';
 import { selectBackend } from '../backend/select-backend.ts';
-import { loadCheckpoint } from '../train/checkpoint.ts';
+import { recoverDirectory } from '../../data/fs/atomic.ts';
+import type { FrontEndState } from '../masking/front-end.ts';
+import { CHECKPOINT_FORMAT, type CheckpointManifest } from '../train/checkpoint.ts';
 import { channelEnergy, labPictures, type LabOutput } from './preview.ts';
 
 export interface LabRequest {
@@ -35,13 +39,24 @@ async function cachePixels(req: LabRequest): Promise<Uint8Array> {
   return pixels.data;
 }
 
+/**
+ * A run's frozen front end from its checkpoint's manifest alone: the weights (megabytes, hashed on
+ * load) are not read. `frontEnd` is the same in checkpoint formats 1 and 2.
+ */
+async function frozenFrontEnd(dir: string): Promise<FrontEndState | null> {
+  recoverDirectory(dir);
+  const manifest = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as Pick<CheckpointManifest, 'format' | 'frontEnd'>;
+  if (manifest.format !== CHECKPOINT_FORMAT && manifest.format !== 1) throw new Error(`checkpoint format ${manifest.format} is not supported (expected ${CHECKPOINT_FORMAT})`);
+  return manifest.frontEnd;
+}
+
 export async function labPreview(req: LabRequest): Promise<LabOutput> {
   ready ??= selectBackend();
   await ready;
   const all = await cachePixels(req);
   const stride = req.size * req.size * req.channels;
   const row = (r: number): Uint8Array => all.subarray(r * stride, (r + 1) * stride);
-  const frozen = req.checkpointDir ? (await loadCheckpoint(req.checkpointDir)).manifest.frontEnd : null;
+  const frozen = req.checkpointDir ? await frozenFrontEnd(req.checkpointDir) : null;
   const key = req.energyRows.join(',');
   let energy = frozen?.energy ?? energies.get(key);
   if (!energy) {
