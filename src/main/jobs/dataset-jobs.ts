@@ -75,20 +75,14 @@ export async function persistDataset(deps: DatasetJobDeps, ds: DecodedDataset, c
     const cacheHash = await writePixelCache(join(deps.dataDir, cacheFile), ds.images.map((im) => im.pixels), ds);
     ctx.throwIfCancelled();
     assertNameFree(deps.store, ds.name);
+    const { evalFraction: _f, identityNames, images: _decoded, ...basics } = ds;
     deps.store.datasets.insert({
+      ...basics,
       id,
-      name: ds.name,
-      kind: ds.kind,
-      source: ds.source,
-      size: ds.size,
-      channels: ds.channels,
-      seed: ds.seed,
       splitConfig,
-      generator: ds.generator,
       cacheFile,
       cacheHash,
-      report: ds.report,
-      identities: ds.identityNames.map((name, label) => ({ label, name, split: splits.identities[label] })),
+      identities: identityNames.map((name, label) => ({ label, name, split: splits.identities[label] })),
       images,
     });
   } catch (err) {

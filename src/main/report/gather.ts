@@ -8,21 +8,10 @@ import { AppError } from '../../shared/contract/errors.ts';
 import type { RunAccuracy, RunDetail, RunSummary } from '../../shared/domain/run.ts';
 import { noneReferenceOf, type NoneReference } from '../jobs/compare.ts';
 import type { Store } from '../store/store.ts';
-import type { AttackResult, DefenceEntry, ReportData, ScoreCls } from './model.ts';
+import type { DefenceEntry, ReportData, ScoreCls } from './model.ts';
 
-/** Privacy numbers of one run, as the evaluation measured them (null: not measured). */
-export interface RunPrivacy {
-  attacks: AttackResult[];
-  s1: number | null;
-  s2: number | null;
-  s3: number | null;
-  s4: number | null;
-  scorePp: number | null;
-  scorePpPartial: boolean;
-  scoreCls: ScoreCls | null;
-  /** the undefended run of the same dataset and seed this run is measured against */
-  referenceRunId: string | null;
-}
+/** Privacy numbers of one run, as the evaluation measured them (null: not measured); `referenceRunId`: the undefended run it is measured against. */
+export type RunPrivacy = Pick<DefenceEntry, 'attacks' | 's1' | 's2' | 's3' | 's4' | 'scorePp' | 'scorePpPartial' | 'scoreCls' | 'referenceRunId'>;
 
 /** Where attacks and scores come from; lets the report grow with the evaluation without changing. */
 export interface PrivacySource {

@@ -48,7 +48,7 @@ export interface DefenceEntry {
   epochs: number | null;
   accuracy: RunAccuracy | null;
   scoreCls: ScoreCls | null;
-  /** the undefended run (same dataset and seed) this one is measured against; null for `none` itself */
+  /** the undefended run (same dataset and seed, trained the same way) this one is measured against; null for `none` itself and when there is none (the notes say why) */
   referenceRunId: string | null;
   s1: number | null;
   s2: number | null;

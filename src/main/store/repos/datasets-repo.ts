@@ -150,21 +150,9 @@ export class DatasetsRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
-      insertDataset.run({
-        id: ds.id,
-        name: ds.name,
-        kind: ds.kind,
-        source: ds.source,
-        size: ds.size,
-        channels: ds.channels,
-        seed: ds.seed,
-        splitConfig: JSON.stringify(ds.splitConfig),
-        generator: ds.generator === null ? null : JSON.stringify(ds.generator),
-        cacheFile: ds.cacheFile,
-        cacheHash: ds.cacheHash,
-        report: JSON.stringify(ds.report),
-        createdAt,
-      });
+      // the scalar columns as they are (id, name, kind, source, size, channels, seed, cacheFile, cacheHash), the rest as JSON
+      const { splitConfig, generator, report, identities: _i, images: _m, ...columns } = ds;
+      insertDataset.run({ ...columns, splitConfig: JSON.stringify(splitConfig), generator: generator === null ? null : JSON.stringify(generator), report: JSON.stringify(report), createdAt });
       for (const id of ds.identities) insertIdentity.run(ds.id, id.label, id.name, id.split);
       for (const im of ds.images) {
         insertImage.run(ds.id, im.label, im.split, im.cacheIndex, im.sourcePath, im.hash, im.width, im.height, Buffer.from(im.thumb));
