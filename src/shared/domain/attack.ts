@@ -104,6 +104,11 @@ export interface AttackDetail extends AttackSummary {
   versions: unknown;
   error: string | null;
   samples: AttackSample[];
+  /**
+   * `attacks.show`: the same attack on the `none` run of the dataset and seed trained the same way
+   * (the one `veil attack` prints as its reference); null when there is none or it is not done
+   */
+  referenceAttackId?: string | null;
 }
 
 /** CLI.md `attack` JSON (extended). */

@@ -1,6 +1,6 @@
 // A defended run is measured against the `none` run trained the same way (backbone, profile, input size), never another kind.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AttackMetrics, CompareResponse } from '../../../src/shared/domain/attack.ts';
+import type { AttackDetail, AttackMetrics, CompareResponse } from '../../../src/shared/domain/attack.ts';
 import { attackResult } from '../../../src/main/jobs/attack-job.ts';
 import { gatherReport } from '../../../src/main/report/gather.ts';
 import { studioPrivacySource } from '../../../src/main/report/privacy-source.ts';
@@ -40,6 +40,13 @@ describe('the undefended reference of a run', () => {
     expect(r.value.rows[0].scoreCls?.identification).toBeCloseTo(0.6 / 0.8, 9);
     expect(r.value.reference).toEqual({ runId: 'none_scratch' });
     expect(attackResult(b.store, 'atk_fd').reference?.attackId).toBe('atk_scratch');
+  });
+
+  it("gives the studio's attack page the same reference attack as `veil attack` (attacks.show)", async () => {
+    const shown = (await b.router.invoke('attacks.show', { attack: 'atk_fd' })) as { ok: true; value: AttackDetail };
+    expect(shown.value.referenceAttackId).toBe('atk_scratch');
+    const own = (await b.router.invoke('attacks.show', { attack: 'atk_pre' })) as { ok: true; value: AttackDetail };
+    expect(own.value.referenceAttackId).toBeNull();
   });
 
   it('gives a run no reference, with the reason and what to train, when no none run was trained the same way', async () => {

@@ -204,7 +204,7 @@ export const t = {
     pick: 'Pick an attack to see its per-identity panels.',
     thisRun: 'This run',
     reference: 'Undefended run (reference)',
-    noReference: 'No finished attack of this kind on the undefended run of this dataset and seed yet: run one for the reference.',
+    noReference: 'No finished attack of this kind on an undefended run of this dataset and seed trained the same way (backbone, profile, input size) yet: train or attack one for the reference.',
     chance: 'Blind guess',
     perIdentity: 'Per identity: private faces beside what the attacker recovered',
     identified: 'judge: identified',
