@@ -22,8 +22,11 @@ export interface MixingConfig {
   energy?: 'unit';
 }
 
-/** Where acc_ref comes from (AdaptiveConfig.accRef): the run's own best, or the k = 2 warm-up's [ours]. */
-export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup';
+/**
+ * Where acc_ref comes from (AdaptiveConfig.accRef): a k = 2 reference trained inside the job and
+ * compared epoch by epoch ('k2-reference', reference.ts), the k = 2 warm-up's [ours], or the run's own best.
+ */
+export type AccRefRule = 'best-validation' | 'best-smoothed-validation' | 'warmup' | 'k2-reference';
 
 export interface AdaptiveConfig {
   /** accuracy budget delta (fraction) */
@@ -54,7 +57,11 @@ export interface AdaptiveConfig {
    */
   slice?: 'seeded';
   /**
-   * acc_ref (DESIGN 5.4): 'warmup' = the (smoothed) validation accuracy at the end of the k = 2
+   * acc_ref (DESIGN 5.4): 'k2-reference' [ours, the default since it exists] = the smoothed slice
+   * accuracy, at the same epoch, of a k = 2 frequency-MixUp network that forks from this run at the
+   * end of its warm-up, holds out the same slice and follows the same schedule (reference.ts), so
+   * the budget compares what the policy's mixing costs against what k = 2 reaches by then;
+   * 'warmup' = the (smoothed) validation accuracy at the end of the k = 2
    * warm-up, fixed from then on (DESIGN's "else"; the `none` run's accuracy on the slice is not used:
    * `none` trains on those images, so it would be a training accuracy) [ours: the end of warm-up];
    * older runs: the best validation accuracy seen so far (warm-up included), raw ('best-validation')
@@ -115,6 +122,8 @@ export interface DefenceOptions {
   targetEpsilon?: number;
   clip?: number;
   channelSelection?: 'energy' | 'learned';
+  /** adaptive's acc_ref rule (default 'k2-reference') */
+  accuracyReference?: 'k2-reference' | 'warmup';
 }
 
 /** The first epoch in which adaptive's policy acts (k = 2 before). */
@@ -146,7 +155,7 @@ export function mixingFor(defense: Defense, k: number | undefined, workers: numb
   }
 }
 
-export function adaptiveFor(defense: Defense, budget: number | undefined): AdaptiveConfig | null {
+export function adaptiveFor(defense: Defense, budget: number | undefined, accRef: AccRefRule = 'k2-reference'): AdaptiveConfig | null {
   if (defense !== 'adaptive') return null;
   return {
     accuracyBudget: budget ?? 0.02,
@@ -160,7 +169,7 @@ export function adaptiveFor(defense: Defense, budget: number | undefined): Adapt
     dualLr: 1,
     validationFraction: 1 / 7,
     slice: 'seeded',
-    accRef: 'warmup',
+    accRef,
     valSmoothing: 0.5,
     rejoinFraction: 0.25,
   };
