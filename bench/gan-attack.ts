@@ -3,7 +3,7 @@
  * [--out DIR] [--skip-blackbox]` trains (or reuses) the GAN prior on the public images, runs the
  * white-box GMI and black-box attacks on the run's model, writes sample grids as PNG and prints
  * timings, peak memory and the target's own top-1 on the candidates (the judge scores in the job).
- * The white-box attack runs against the target and its distilled students, as the attack does.
+ * The white-box attack runs against the target and its distilled students, on the preset's threads, as the attack does.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -15,8 +15,10 @@ import { toGanImages } from '../src/main/engine/attacks/gan/nets.ts';
 import { loadPrior, readPriorManifest, savePrior } from '../src/main/engine/attacks/gan/prior-file.ts';
 import { ATTACK_PRESETS, priorConfig } from '../src/main/engine/attacks/gan/profiles.ts';
 import { createGanTraining, sampleGan, trainGan } from '../src/main/engine/attacks/gan/train-gan.ts';
-import { disposeStudents, distilStudent, ensembleTarget, studentTarget } from '../src/main/engine/attacks/whitebox/distil.ts';
+import { disposeStudents } from '../src/main/engine/attacks/whitebox/distil.ts';
 import { invertWhitebox, type Candidates } from '../src/main/engine/attacks/whitebox/gmi.ts';
+import { WhiteboxHelper } from '../src/main/engine/attacks/whitebox/helper.ts';
+import { augmentedTarget } from '../src/main/engine/attacks/whitebox/run.ts';
 import { whiteboxTarget } from '../src/main/engine/attacks/whitebox/target.ts';
 import { selectBackend, tf } from '../src/main/engine/backend/select-backend.ts';
 import type { Profile } from '../src/main/engine/train/config.ts';
@@ -104,19 +106,24 @@ async function summarise(kind: string, cands: Candidates[], seconds: number, ext
 
 if (!values['skip-whitebox']) {
   const t1 = performance.now();
-  // the attack's model augmentation (LOMMA): students distilled from the target on the public faces
-  const teacher = whiteboxTarget(model);
+  // as the attack does (whitebox/run.ts): the preset's threads (a helper thread with 2), then the
+  // model augmentation (LOMMA): students distilled from the target on the public faces
   const distil = { ...ATTACK_PRESETS[profile].distil, seed: 1 };
+  const wbCfg = { ...ATTACK_PRESETS[profile].whitebox, seed: 1 };
   const faces = { pixels: Uint8Array.from(pub), count: pubRows.length, size, channels };
-  const students = [];
-  for (let i = 0; i < distil.students; i++) students.push((await distilStudent(teacher, faces, distil, i))!);
+  const prior = { params: training.params, gan: cfg.gan };
+  const helper = (wbCfg.threads ?? 1) > 1 ? await WhiteboxHelper.start(model, faces, prior) : null;
+  const quiet = { progress: () => undefined, shouldStop: () => false };
+  const aug = (await augmentedTarget(distil, whiteboxTarget(model), faces, quiet, helper))!;
+  if (helper && aug.students.length > 0) await helper.useStudents(distil, aug.students);
   const studentSeconds = (performance.now() - t1) / 1000;
-  const target = ensembleTarget([teacher, ...students.map((s) => studentTarget(s, classes, size))]);
-  const wb = await invertWhitebox({ params: training.params, gan: cfg.gan }, target, ids, { ...ATTACK_PRESETS[profile].whitebox, seed: 1 }, {
+  const wb = await invertWhitebox(prior, aug.target, ids, wbCfg, {
     onProgress: (d, n) => void (d % 25 === 0 && console.error(`whitebox ${d}/${n}`)),
+    helper: helper ?? undefined,
   });
-  disposeStudents(students);
-  await summarise('whitebox', wb!, (performance.now() - t1) / 1000, { students: distil.students, studentSeconds: +studentSeconds.toFixed(1) });
+  await helper?.close();
+  disposeStudents(aug.students);
+  await summarise('whitebox', wb!, (performance.now() - t1) / 1000, { students: distil.students, studentSeconds: +studentSeconds.toFixed(1), threads: wbCfg.threads ?? 1 });
 }
 if (!values['skip-blackbox']) {
   const t2 = performance.now();

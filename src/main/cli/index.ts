@@ -46,7 +46,8 @@ export async function runCli(argv: string[], out: Output = { json: false, stdout
       out.stdout.write(`${USAGE}\n`);
       return name || args.flags.help ? 0 : 2;
     }
-    const command = COMMANDS[name];
+    // own keys only: `veil toString` or `veil constructor` must not reach Object.prototype's functions (exit 0, no output)
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) throw new AppError('VALIDATION', `Unknown command "${name}". Run \`veil --help\` for the list of commands.`);
     const ctx: CliContext = {
       args,

@@ -110,6 +110,15 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+/** A URL path segment decoded, or null when its percent-encoding is malformed (`/%E0`): a client's mistake, not ours. */
+function decodePath(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > MAX_BODY_BYTES) throw new AppError('PAYLOAD_TOO_LARGE', `Request bodies are limited to ${MAX_BODY_BYTES} bytes.`);
@@ -172,7 +181,9 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
     res.on('close', () => {
       if (!res.writableFinished) controller.abort();
     });
-    const result = await opts.router.invoke(decodeURIComponent(url.pathname.slice('/api/'.length)), payload, { signal: controller.signal });
+    const method = decodePath(url.pathname.slice('/api/'.length));
+    if (method === null) return sendError(res, { code: 'VALIDATION', message: 'The method name in the URL is not valid percent-encoding. Call /api/<method>, e.g. /api/datasets.list.' });
+    const result = await opts.router.invoke(method, payload, { signal: controller.signal });
     if (result.ok) sendJson(res, 200, result);
     else sendError(res, result.error);
   }
@@ -192,7 +203,9 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
     if (req.method !== 'GET' && req.method !== 'HEAD') return sendError(res, { code: 'VALIDATION', message: 'Only GET is served here.' });
     if (!opts.rendererDir) return sendError(res, { code: 'NOT_FOUND', message: 'This bridge serves the API only.' });
     const root = resolve(opts.rendererDir);
-    const rel = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+    const decoded = decodePath(pathname);
+    if (decoded === null) return sendError(res, { code: 'NOT_FOUND', message: `No such file: ${pathname}` });
+    const rel = normalize(decoded).replace(/^([/\\])+/, '');
     let file = join(root, rel || 'index.html');
     if (!file.startsWith(root + sep) && file !== root) return sendError(res, { code: 'NOT_FOUND', message: 'No such file.' });
     let info = await stat(file).catch(() => null);

@@ -2,10 +2,11 @@
  * Masked-set export job (DESIGN.md section 8): the run's private training images, masked by its
  * fitted front end, written by the engine worker into a staging folder beside the target; then
  * `manifest.json` (dataset, defence config, key fingerprint, seed, per-sample recipe, counts,
- * hashes) and one rename into place. Never half an export; a non-empty target needs `force`.
+ * hashes) and one rename into place. Never half an export; `force` replaces a previous export,
+ * and no other non-empty folder is ever replaced.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { ExportResponse, ParsedRequestOf } from '../../shared/contract/api.ts';
 import { AppError } from '../../shared/contract/errors.ts';
@@ -35,6 +36,15 @@ async function isNonEmptyDir(path: string): Promise<boolean> {
   }
 }
 
+/** True when `dir` holds a studio export (its manifest.json is of MANIFEST_FORMAT): the only non-empty folder `force` replaces. */
+async function holdsExport(dir: string): Promise<boolean> {
+  try {
+    return (JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { format?: unknown }).format === MANIFEST_FORMAT;
+  } catch {
+    return false;
+  }
+}
+
 /** A file-system refusal (permissions, read-only or full disk) as an IO error that says what to do. */
 function cannotWrite(out: string, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException).code;
@@ -52,7 +62,11 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const checkpoint = deps.store.runs.checkpoint(run.id);
   if (!checkpoint) throw new AppError('NOT_FOUND', `Run "${run.name}" has no checkpoint to export from.`);
   const out = resolve(req.out);
-  if (!req.force && (await isNonEmptyDir(out))) throw new AppError('CONFLICT', `${out} is not empty. Choose an empty folder, or pass --force to replace it.`);
+  if (await isNonEmptyDir(out)) {
+    // [ours] force replaces the whole folder, so only one this studio wrote: never a user's folder of other files
+    if (!(await holdsExport(out))) throw new AppError('CONFLICT', `${out} is not empty and holds no studio export. Choose an empty or new folder (--force replaces only a previous export).`);
+    if (!req.force) throw new AppError('CONFLICT', `${out} holds a previous export. Choose an empty folder, or pass --force to replace it.`);
+  }
 
   const dataset = deps.store.datasets.resolve(run.datasetId);
   const detail = deps.store.datasets.detail(dataset.id);

@@ -73,7 +73,7 @@ export const exportsCreate = z
     run: ref,
     out: z.string().min(1, 'the output folder is required').max(4096),
     format: z.enum(['imagefolder', 'tensor']).default('imagefolder'),
-    /** replace a non-empty output folder */
+    /** replace a previous studio export in the output folder (any other non-empty folder is refused) */
     force: z.boolean().default(false),
   })
   .strict();

@@ -1,5 +1,7 @@
 // The Electron shell against a stand-in `electron` module (the binary cannot run here): window
 // options, CSP, navigation and new-window denial, the IPC sender check and the entry's sandbox.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { recorded, type FakeWebContents } from '../../helpers/fake-electron.ts';
 import { applySessionSecurity, isTrustedSender } from '../../../src/main/app/security.ts';
@@ -76,6 +78,14 @@ describe('the session', () => {
     expect(directives.get('script-src')).toEqual(["'self'", "'wasm-unsafe-eval'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
     expect(CONTENT_SECURITY_POLICY).not.toMatch(/'unsafe-inline'|'unsafe-eval'|\*/);
+  });
+
+  it("has the same CSP in the page's own meta tag (the policy of a file:// page), less frame-ancestors, which a meta tag cannot set", () => {
+    const page = readFileSync(fileURLToPath(new URL('../../../src/renderer/index.html', import.meta.url)), 'utf8');
+    const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(page)?.[1];
+    const directives = (csp: string): string[] => csp.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
+    expect(meta).toBeDefined();
+    expect(directives(meta!)).toEqual(directives(CONTENT_SECURITY_POLICY).filter((d) => !d.startsWith('frame-ancestors')));
   });
 
   it('grants no permission (camera, notifications, ...)', () => {

@@ -32,6 +32,14 @@ describe('the veil command line', () => {
     expect(JSON.parse(r.stdout).datasets.map((d: { name: string }) => d.name)).toContain('cli-faces');
   });
 
+  it("refuses a command named like an Object.prototype member (toString, constructor) as unknown, exit 2 with a JSON error (regression: it exited 0 and printed nothing)", async () => {
+    for (const name of ['toString', 'constructor', '__proto__']) {
+      const r = await cli(['--data-dir', dataDir, name, '--json']);
+      expect(r.code, name).toBe(2);
+      expect(JSON.parse(r.stdout), name).toMatchObject({ ok: false, error: { code: 'VALIDATION', message: expect.stringMatching(/Unknown command/) } });
+    }
+  });
+
   it('exits 3 with a JSON error for a dataset that does not exist', async () => {
     const r = await cli(['--data-dir', dataDir, 'datasets', 'show', 'ghost', '--json']);
     expect(r.code).toBe(3);

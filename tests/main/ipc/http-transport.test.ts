@@ -101,6 +101,15 @@ describe('the HTTP bridge', () => {
     expect(r.status).toBe(400);
   });
 
+  it('answers malformed percent-encoding with a client error, not 500 INTERNAL (regression)', async () => {
+    const api = await raw(bridge, '/api/datasets%E0list', { headers: auth, body: '{}' });
+    expect(api.status).toBe(400);
+    expect(JSON.parse(api.body)).toMatchObject({ ok: false, error: { code: 'VALIDATION' } });
+    const file = await raw(bridge, '/assets/%E0.js', { method: 'GET' });
+    expect(file.status).toBe(404);
+    expect(JSON.parse(file.body)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  });
+
   it('gives the same results as the router for the same calls (contract parity)', async () => {
     const cases: [string, unknown][] = [
       ['datasets.list', {}],

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ExportResponse } from '../../../src/shared/contract/api.ts';
@@ -110,6 +110,19 @@ describe('masked training-set export', () => {
     const forced = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor', force: true });
     expect(forced.ok).toBe(true);
     expect(existsSync(join(target, 'mine.txt'))).toBe(false);
+  });
+
+  it('refuses, even when forced, to replace a non-empty folder that holds no export, and leaves its files (regression: force deleted any folder)', async () => {
+    const target = join(out, 'documents');
+    mkdirSync(target);
+    writeFileSync(join(target, 'thesis.txt'), 'years of work');
+    for (const force of [false, true]) {
+      const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor', force });
+      expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+      expect(r.ok ? '' : r.error.message).toMatch(/holds no studio export/);
+    }
+    expect(readdirSync(target)).toEqual(['thesis.txt']);
+    expect(readFileSync(join(target, 'thesis.txt'), 'utf8')).toBe('years of work');
   });
 
   it('refuses to export an undefended run', async () => {

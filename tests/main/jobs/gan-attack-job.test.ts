@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DISTIL_LOSS } from '../../../src/main/engine/attacks/whitebox/distil.ts';
 import type { AttackResult, CompareResponse } from '../../../src/shared/domain/attack.ts';
 import type { TrainResult } from '../../../src/shared/domain/run.ts';
 import { tempBackend } from '../../helpers/temp.ts';
@@ -68,10 +69,13 @@ describe('GAN attack jobs (quick profile)', () => {
   it('runs white-box GMI on the linear face prior when asked, beside the students distilled from the target', async () => {
     const a = await attack('whitebox', { targets: 2, prior: 'linear' });
     expect(a.status).toBe('done');
-    const details = b.store.attacks.detail(a.attackId).metrics!.details as { prior: { kind: string; dims: number }; students: { students: number; finalLoss: number[] } };
+    const details = b.store.attacks.detail(a.attackId).metrics!.details as { prior: { kind: string; dims: number }; students: { students: number; finalLoss: number[]; finalLossIs: string }; overrides: string | null };
     expect(details.prior.kind).toBe('linear');
     expect(details.prior.dims).toBeGreaterThan(0);
     expect(details.students.finalLoss).toHaveLength(details.students.students);
+    // the recorded loss says what it is: tau^2 x soft cross-entropy (its floor is not 0), not a plain CE or KL
+    expect(details.students.finalLossIs).toBe(DISTIL_LOSS);
+    expect(details.overrides).toBeNull();
   }, 120_000);
 
   it('runs the black-box NES search in the linear prior with counted queries, beside both baselines, and refuses --prior for the reconstruction attack before recording anything', async () => {

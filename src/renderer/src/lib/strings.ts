@@ -162,7 +162,7 @@ export const t = {
     imagefolder: 'imagefolder (a PNG per sample)',
     tensor: 'tensor (float32 .npy shards)',
     out: 'Output folder (on the machine running the studio)',
-    force: 'Replace the folder if it is not empty',
+    force: 'Replace a previous export in this folder',
     export: 'Export',
     exporting: 'Exporting…',
     samples: 'samples',
@@ -255,6 +255,5 @@ export const t = {
     noPanels: 'No run of this dataset has a finished attack of this kind yet.',
     noSample: 'No sample of this identity in this attack.',
   },
-  comingSoon: (what: string) => `${what} arrives with the engine and defence work; this view is a placeholder until then.`,
   cancel: 'Cancel',
 } as const;

@@ -1,7 +1,9 @@
 /**
  * Model augmentation for the white-box attack (LOMMA, Nguyen et al. CVPR 2023, section 4.2):
  * surrogate students distilled from the target on the attacker's public faces only (knowledge
- * distillation, Hinton et al. 2015: tau^2 * KL of the softened outputs), attacked together with the
+ * distillation, Hinton et al. 2015: tau^2 times the cross-entropy of the softened outputs, i.e. tau^2 *
+ * (KL + the teacher's entropy): the same gradients as tau^2 * KL, but the recorded value cannot fall
+ * below tau^2 times the teacher's soft-target entropy, so it is not near 0 when done), attacked together with the
  * target so that candidates carry what transfers beyond the one model. Our own code; the students
  * are small pixel-stem FR networks with the target's cosine head form, in [ours] sizes for the CPU.
  */
@@ -30,7 +32,7 @@ export interface Student {
   net: FrNetConfig;
   head: HeadConfig;
   params: Params;
-  /** distillation loss per `every` steps (mean over the window) */
+  /** distillation loss (DISTIL_LOSS: tau^2 x soft cross-entropy, not KL) per 25 steps (mean over the window) */
   curve: number[];
 }
 
@@ -46,6 +48,9 @@ export function ensembleTarget(members: WhiteboxTarget[]): WhiteboxTarget {
   const [{ classes, size }] = members;
   return { classes, size, logits: (px) => tf.tidy(() => tf.addN(members.map((m) => m.logits(px))).div(members.length) as tf.Tensor2D) };
 }
+
+/** What a student's recorded loss (`Student.curve`, the attack's `students.finalLoss`) is. */
+export const DISTIL_LOSS = "tau^2 x cross-entropy of the teacher's softmax at temperature tau against the student's log-softmax at tau (= tau^2 x (KL + teacher entropy); its floor is tau^2 x the teacher's entropy, not 0)";
 
 type Faces = { pixels: Uint8Array; count: number; size: number; channels: 1 | 3 };
 

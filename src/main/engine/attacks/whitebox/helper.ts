@@ -25,6 +25,9 @@ function priorSpec(prior: Prior): PriorSpec {
   return { kind: 'gan', gan: prior.gan, params: paramArrays(prior.params) };
 }
 
+/** The public faces as the helper needs them (no labels: the white-box attack uses none). */
+export type HelperFaces = Pick<PublicFaces, 'pixels' | 'count' | 'size' | 'channels'>;
+
 export class WhiteboxHelper implements ChunkRunner {
   private readonly worker: Worker;
   private pending: { resolve(msg: FromWhiteboxHelper): void; reject(err: Error): void } | null = null;
@@ -44,7 +47,7 @@ export class WhiteboxHelper implements ChunkRunner {
   }
 
   /** Starts the helper with the attacked model, the public faces and the prior (copied to it). */
-  static async start(model: FaceModel, faces: PublicFaces, prior: Prior, url: URL = whiteboxHelperUrl()): Promise<WhiteboxHelper> {
+  static async start(model: FaceModel, faces: HelperFaces, prior: Prior, url: URL = whiteboxHelperUrl()): Promise<WhiteboxHelper> {
     const helper = new WhiteboxHelper(new Worker(url));
     const spec = {
       backend: tf.getBackend() as BackendName,

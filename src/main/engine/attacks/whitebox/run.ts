@@ -12,18 +12,24 @@ import { ATTACK_PRESETS } from '../gan/profiles.ts';
 import { disposeGanTraining } from '../gan/train-gan.ts';
 import type { AttackHooks, AttackOutput, AttackRequest } from '../types.ts';
 import type { PublicFaces } from '../public-data.ts';
-import { disposeStudents, distilStudent, ensembleTarget, studentTarget, teacherLogits, type DistilConfig, type Student } from './distil.ts';
+import { DISTIL_LOSS, disposeStudents, distilStudent, ensembleTarget, studentTarget, teacherLogits, type DistilConfig, type Student } from './distil.ts';
 import { invertWhitebox, type Prior, type WhiteboxConfig, type WhiteboxTarget } from './gmi.ts';
-import { WhiteboxHelper } from './helper.ts';
+import { WhiteboxHelper, type HelperFaces } from './helper.ts';
 import { whiteboxTarget } from './target.ts';
+
+/** The overrides as set, for the attack's record: null when unset or blank (a blank variable overrides nothing). */
+export function recordedOverrides(env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env.VEIL_WHITEBOX_OVERRIDES;
+  return raw && raw.trim() ? raw : null;
+}
 
 /**
  * Benchmark overrides of the white-box preset, `VEIL_WHITEBOX_OVERRIDES='{"whitebox":{...},"distil":{...}}'`
  * (bench/attack.ts; the product never sets it); what was used is recorded in the attack's details.
  */
 function overrides(): { whitebox?: Partial<Omit<WhiteboxConfig, 'seed'>>; distil?: Partial<Omit<DistilConfig, 'seed'>> } {
-  const raw = process.env.VEIL_WHITEBOX_OVERRIDES;
-  if (!raw) return {};
+  const raw = recordedOverrides();
+  if (raw === null) return {};
   try {
     return JSON.parse(raw) as ReturnType<typeof overrides>;
   } catch {
@@ -40,7 +46,7 @@ function whiteboxConfig(req: AttackRequest): WhiteboxConfig {
 }
 
 /** The teacher's outputs once per public face and mirror; with a helper, it computes the mirrored half. */
-async function cachedTeacher(teacher: WhiteboxTarget, faces: PublicFaces, helper: WhiteboxHelper | null): Promise<Float32Array> {
+async function cachedTeacher(teacher: WhiteboxTarget, faces: HelperFaces, helper: WhiteboxHelper | null): Promise<Float32Array> {
   if (!helper) return teacherLogits(teacher, faces);
   const [plain, mirrored] = await Promise.all([teacherLogits(teacher, faces, 64, [false]), helper.teacher([true])]);
   const out = new Float32Array(plain.length + mirrored.length);
@@ -49,9 +55,11 @@ async function cachedTeacher(teacher: WhiteboxTarget, faces: PublicFaces, helper
   return out;
 }
 
-/** LOMMA's model augmentation: the target plus students distilled from it on the public faces (every second one by the helper); null when stopped. */
-async function augmentedTarget(req: AttackRequest, teacher: WhiteboxTarget, faces: PublicFaces, hooks: AttackHooks, helper: WhiteboxHelper | null): Promise<{ target: WhiteboxTarget; students: Student[]; details: Record<string, unknown> } | null> {
-  const cfg = distilConfig(req);
+/**
+ * LOMMA's model augmentation: the target plus students distilled from it on the public faces (every
+ * second one by the helper); null when stopped. Also bench/gan-attack.ts's, so the bench distils as the attack does.
+ */
+export async function augmentedTarget(cfg: DistilConfig, teacher: WhiteboxTarget, faces: HelperFaces, hooks: AttackHooks, helper: WhiteboxHelper | null): Promise<{ target: WhiteboxTarget; students: Student[]; details: Record<string, unknown> } | null> {
   const students: Student[] = [];
   const started = performance.now();
   // the teacher's outputs once per public face and mirror, when the students would draw more faces than that
@@ -69,7 +77,7 @@ async function augmentedTarget(req: AttackRequest, teacher: WhiteboxTarget, face
     if (remote) students.push(await remote.catch((err: unknown) => (disposeStudents(students), Promise.reject(err))));
   }
   const target = ensembleTarget([teacher, ...students.map((s) => studentTarget(s, teacher.classes, teacher.size))]);
-  const details = { ...cfg, teacherCached: cached !== undefined, seconds: (performance.now() - started) / 1000, finalLoss: students.map((s) => s.curve.at(-1) ?? null), nets: students.map((s) => s.net) };
+  const details = { ...cfg, teacherCached: cached !== undefined, seconds: (performance.now() - started) / 1000, finalLoss: students.map((s) => s.curve.at(-1) ?? null), finalLossIs: DISTIL_LOSS, nets: students.map((s) => s.net) };
   return { target, students, details };
 }
 
@@ -95,9 +103,10 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     if (!fp) return cancelled;
     const cfg = whiteboxConfig(req);
     helper = (cfg.threads ?? 1) > 1 ? await WhiteboxHelper.start(model, fp.faces, fp.prior) : null;
-    const aug = await augmentedTarget(req, whiteboxTarget(model), fp.faces, hooks, helper);
+    const dcfg = distilConfig(req);
+    const aug = await augmentedTarget(dcfg, whiteboxTarget(model), fp.faces, hooks, helper);
     if (!aug) return fp.dispose(), cancelled;
-    if (helper && aug.students.length > 0) await helper.useStudents(distilConfig(req), aug.students);
+    if (helper && aug.students.length > 0) await helper.useStudents(dcfg, aug.students);
     const started = performance.now();
     const found = await invertWhitebox(fp.prior, aug.target, targetIdentities(req), cfg, {
       shouldStop: hooks.shouldStop,
@@ -115,7 +124,7 @@ export async function runWhiteboxAttack(req: AttackRequest, hooks: AttackHooks):
     const details = {
       prior: fp.details,
       gmi: cfg,
-      overrides: process.env.VEIL_WHITEBOX_OVERRIDES ?? null,
+      overrides: recordedOverrides(),
       students: aug.details,
       inversionSeconds,
       /** the ensemble's (target and students) softmax probability of the identity, best candidate, mean over identities */
