@@ -4,7 +4,7 @@
  * (`DEFENCE:P` sets k for the MixUp defences, the accuracy budget for adaptive) imports the
  * real datasets into a throwaway data directory (LFW colour 112, ORL grey 112), trains each
  * (dataset, defence, seed) with the standard profile, and prints one JSON line per run: held-out
- * identification and verification, the chosen crop and input gain, seconds, CPU seconds (user +
+ * identification, verification and TAR@FAR 1e-2, adaptive's k = 2 reference's CPU seconds, the chosen crop and input gain, seconds, CPU seconds (user +
  * system, every thread of the process) and the process's peak resident memory during the run: that
  * includes what the import and earlier runs left resident, so for one run's own peak give one
  * (dataset, defence, seed) per invocation and read `/usr/bin/time -v`'s maximum resident set size.
@@ -45,7 +45,7 @@ try {
         const v = r.value as TrainResult;
         const used = process.cpuUsage(cpu);
         const bb = v.backbone ? { backbone: v.backbone.name, version: v.backbone.version, crop: v.backbone.crop, inputGain: v.backbone.inputGain ?? 1 } : { backbone: 'scratch' };
-        console.log(JSON.stringify({ dataset: name, defense: spec, seed, ...bb, epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), ...(v.policy ? { meanK: +v.policy.meanK.toFixed(2) } : {}), ...(v.epsilon != null ? { epsilon: +v.epsilon.toFixed(2) } : {}), seconds: v.seconds, cpuSeconds: Math.round((used.user + used.system) / 1e6), peakRssMB: Math.round(peak / 2 ** 20) }));
+        console.log(JSON.stringify({ dataset: name, defense: spec, seed, ...bb, epochs: v.epochs, identification: +v.accuracy.identification.toFixed(3), verification: +v.accuracy.verification.toFixed(3), tarAtFar1e2: v.accuracy.tarAtFar1e2 === null ? null : +v.accuracy.tarAtFar1e2.toFixed(3), ...(v.policy ? { meanK: +v.policy.meanK.toFixed(2) } : {}), ...(v.accuracyReference ? { referenceCpuSeconds: Math.round(v.accuracyReference.cpuSeconds) } : {}), ...(v.epsilon != null ? { epsilon: +v.epsilon.toFixed(2) } : {}), seconds: v.seconds, cpuSeconds: Math.round((used.user + used.system) / 1e6), peakRssMB: Math.round(peak / 2 ** 20) }));
       }
   }
 } finally {

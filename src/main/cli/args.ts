@@ -13,7 +13,8 @@ Commands:
   datasets import DIR --name N [--size 112] [--gray|--color] [--eval-fraction 0]
   datasets list | show D | delete D
   train --dataset D --defense none|ppfr-fd|mixup|instahide|freq-mixup|dp-sgd|adaptive [--k K] [--accuracy-budget 0.02]
-        [--noise-multiplier S | --target-epsilon E] [--clip C] [--channel-selection energy|learned]
+        [--accuracy-reference k2-reference|warmup] [--noise-multiplier S | --target-epsilon E] [--clip C]
+        [--channel-selection energy|learned]
         [--epochs N] [--profile quick|standard] [--name R]
         [--backbone pretrained|scratch|NAME]   (default pretrained: fine-tune the shipped mobileface backbone)
   train --resume R    (continue an interrupted or cancelled run from its last checkpoint)
@@ -56,6 +57,7 @@ const OPTIONS = {
   defense: { type: 'string' },
   k: { type: 'string' },
   'accuracy-budget': { type: 'string' },
+  'accuracy-reference': { type: 'string' },
   'noise-multiplier': { type: 'string' },
   'target-epsilon': { type: 'string' },
   clip: { type: 'string' },

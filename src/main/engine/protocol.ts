@@ -6,7 +6,7 @@
  */
 import type { ErrorInfo } from '../../shared/contract/errors.ts';
 import type { Versions } from '../../shared/contract/api.ts';
-import type { BackendName, Defense } from '../../shared/domain/run.ts';
+import type { AccuracyReference, BackendName, Defense } from '../../shared/domain/run.ts';
 import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
@@ -79,6 +79,8 @@ export type FromWorker =
       policy: { kHistogram: Record<string, number>; meanK: number } | null;
       /** DP-SGD's epsilon at delta 1e-5 after the steps taken (null otherwise) */
       epsilon: number | null;
+      /** adaptive's k = 2 reference (acc_ref 'k2-reference'), once trained (null otherwise) */
+      accuracyReference?: AccuracyReference | null;
     }
   | { type: 'export-progress'; done: number; total: number }
   | {

@@ -50,7 +50,7 @@ export async function startTraining(deps: TrainJobDeps, req: ParsedRequestOf<'ru
 
 /** The defence knobs of a train request. */
 function defenceOptions(req: ParsedRequestOf<'runs.train'>): DefenceOptions {
-  return { k: req.k, accuracyBudget: req.accuracyBudget, noiseMultiplier: req.noiseMultiplier, targetEpsilon: req.targetEpsilon, clip: req.clip, channelSelection: req.channelSelection };
+  return { k: req.k, accuracyBudget: req.accuracyBudget, noiseMultiplier: req.noiseMultiplier, targetEpsilon: req.targetEpsilon, clip: req.clip, channelSelection: req.channelSelection, accuracyReference: req.accuracyReference };
 }
 
 /** The same knobs read back from a frozen config (a run that started but never checkpointed). */
@@ -60,6 +60,7 @@ function frozenDefenceOptions(d: DefenceConfig | undefined): DefenceOptions | un
   return {
     k: typeof d.mixing?.k === 'number' ? d.mixing.k : undefined,
     accuracyBudget: d.adaptive?.accuracyBudget,
+    accuracyReference: d.adaptive?.accRef === 'warmup' || d.adaptive?.accRef === 'k2-reference' ? d.adaptive.accRef : undefined,
     ...(dp ? (dp.targetEpsilon !== null ? { targetEpsilon: dp.targetEpsilon } : { noiseMultiplier: dp.noiseMultiplier }) : {}),
     clip: dp?.clip,
     channelSelection: d.channelSelection,
@@ -164,6 +165,7 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
         : { identification: 0, verification: 0, tarAtFar1e2: null, tarAtFar1e3: null },
       policy: final.policy ?? null,
       epsilon: final.epsilon ?? null,
+      ...(final.accuracyReference ? { accuracyReference: final.accuracyReference } : {}),
       backbone: cfg?.backbone ? { ...cfg.backbone } : null,
       status: final.status === 'done' ? 'done' : 'cancelled',
     };

@@ -86,6 +86,8 @@ export const runsTrain = z
     k: z.number().int().min(2).max(6).optional(),
     /** accuracy budget delta of the adaptive defence, as a fraction (0.02 = 2 points) */
     accuracyBudget: z.number().min(0).max(1).default(0.02),
+    /** adaptive's acc_ref: a k = 2 reference trained in the job, compared epoch by epoch (default), or the run's own k = 2 warm-up */
+    accuracyReference: z.enum(['k2-reference', 'warmup']).optional(),
     /** DP-SGD noise multiplier sigma (noise std / clip); exclusive with targetEpsilon */
     noiseMultiplier: z.number().min(0.01).max(1000).optional(),
     /** DP-SGD: solve sigma so that epsilon at delta 1e-5 reaches this after the run's steps */

@@ -31,6 +31,24 @@ export interface RunAccuracy {
 }
 
 /** What a finished training run reports (CLI.md `train`). */
+/**
+ * acc_ref 'k2-reference' [ours]: a k = 2 frequency-MixUp network forked from the adaptive run at the
+ * end of its warm-up (before it, the run is that network), holding out the same slice, trained on the
+ * same schedule up to the epoch in which the slice rejoins (engine/defence/reference.ts). Recorded with the run.
+ */
+export interface AccuracyReference {
+  rule: 'k2-reference';
+  /** the first epoch of the curves (the end of the warm-up) */
+  from: number;
+  /** the reference's slice accuracy (top-1) per epoch, epochs `from` .. `from + length - 1` */
+  accuracy: number[];
+  /** its moving average, continued from the run's own at the end of the warm-up (acc_ref per epoch) */
+  smoothed: number[];
+  /** what training it cost: user + system CPU seconds of the process (every thread), and wall seconds */
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
 export interface TrainResult {
   runId: string;
   dataset: string;
@@ -53,6 +71,8 @@ export interface TrainResult {
    */
   backbone?: { name: string; package: string; version: string; crop: number; fineTune: 'all' | 'last'; input: 'pixels' | 'inverse-dct'; inputGain?: number } | null;
   status: RunStatus;
+  /** adaptive under acc_ref 'k2-reference': the k = 2 reference it trained and compared against (absent otherwise) */
+  accuracyReference?: AccuracyReference | null;
 }
 
 /** One metric series of a run (per epoch). */

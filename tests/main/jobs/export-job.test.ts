@@ -32,6 +32,8 @@ describe('masked training-set export', () => {
     const v = r.value as TrainResult;
     expect(v.policy!.meanK).toBeGreaterThanOrEqual(2);
     expect(Object.keys(v.policy!.kHistogram)).toEqual(['2', '3', '4', '5', '6']);
+    // acc_ref: the k = 2 reference forked after the warm-up, for the one epoch before the slice rejoins
+    expect(v.accuracyReference).toMatchObject({ rule: 'k2-reference', from: 2, accuracy: [expect.any(Number)] });
     const names = new Set(b.store.runs.detail(v.runId).metrics.map((m) => m.name));
     for (const n of ['mu', 'reward', 'entropy', 'meanK', 'k2', 'k6', 'valAccuracy']) expect(names).toContain(n);
     const target = join(out, 'adaptive');

@@ -33,6 +33,8 @@ export async function trainCommand(ctx: CliContext): Promise<void> {
   if (profile !== 'quick' && profile !== 'standard') throw new AppError('VALIDATION', '--profile must be quick or standard.');
   const selection = f['channel-selection'];
   if (selection !== undefined && selection !== 'energy' && selection !== 'learned') throw new AppError('VALIDATION', '--channel-selection must be energy or learned.');
+  const reference = f['accuracy-reference'];
+  if (reference !== undefined && reference !== 'k2-reference' && reference !== 'warmup') throw new AppError('VALIDATION', '--accuracy-reference must be k2-reference or warmup.');
   if (f['noise-multiplier'] !== undefined && f['target-epsilon'] !== undefined) {
     throw new AppError('VALIDATION', 'Give --noise-multiplier or --target-epsilon, not both (the target epsilon solves for the noise).');
   }
@@ -41,6 +43,7 @@ export async function trainCommand(ctx: CliContext): Promise<void> {
     defense: defense as Defense,
     k: f.k === undefined ? undefined : intFlag(f, 'k', 2),
     accuracyBudget: numberFlag(f, 'accuracy-budget') ?? 0.02,
+    accuracyReference: f['accuracy-reference'] as 'k2-reference' | 'warmup' | undefined,
     noiseMultiplier: numberFlag(f, 'noise-multiplier'),
     targetEpsilon: numberFlag(f, 'target-epsilon'),
     clip: numberFlag(f, 'clip'),

@@ -5,7 +5,10 @@
  * with acc_val measured on a validation slice of the TRAINING images, never the held-out ones.
  */
 import { hashSeed, Rng } from '../../data/synth/random.ts';
+import type { AccuracyReference } from '../../../shared/domain/run.ts';
 import type { AccRefRule, AdaptiveConfig } from './config.ts';
+
+export type { AccuracyReference };
 
 export function dualUpdate(o: { mu: number; eta: number; accRef: number; budget: number; accVal: number }): number {
   return Math.max(0, o.mu + o.eta * (o.accRef - o.budget - o.accVal));
@@ -15,7 +18,7 @@ export interface DualState {
   mu: number;
   /** moving average of the validation accuracy (null before the first epoch) */
   smoothed: number | null;
-  /** acc_ref: the best moving average so far, or the k = 2 warm-up's (see `dualEpoch`) */
+  /** acc_ref: the best moving average so far, the k = 2 warm-up's, or the k = 2 reference's at this epoch (see `dualEpoch`) */
   best: number;
 }
 
@@ -23,15 +26,32 @@ export interface DualState {
  * One epoch of the dual game [ours: the smoothing]: acc_val is the moving average
  * `a <- s a + (1 - s) acc` of the slice's accuracy, so one image of a 30-image slice (0.033, more
  * than a 0.03 budget) cannot move mu on its own; s = 0 is the unsmoothed rule. acc_ref (DESIGN 5.4):
- * 'warmup' = the moving average at the end of the k = 2 warm-up, then fixed, so accuracy that keeps
- * rising while the policy mixes more cannot lift the reference with it; the older rules = its best
- * value so far. mu moves only when `active` (after warm-up).
+ * 'k2-reference' = `refAt`, the k = 2 reference's moving average at this epoch (reference.ts;
+ * in warm-up the run is that reference, so its own average); 'warmup' = the moving average at the
+ * end of the k = 2 warm-up, then fixed; the older rules = its best value so far. mu moves only when
+ * `active` (after warm-up).
  */
-export function dualEpoch(st: DualState, o: { accVal: number; smoothing: number; eta: number; budget: number; active: boolean; reference?: AccRefRule }): DualState {
+export function dualEpoch(st: DualState, o: { accVal: number; smoothing: number; eta: number; budget: number; active: boolean; reference?: AccRefRule; refAt?: number }): DualState {
   const smoothed = st.smoothed === null ? o.accVal : o.smoothing * st.smoothed + (1 - o.smoothing) * o.accVal;
-  const best = o.reference !== 'warmup' ? Math.max(st.best, smoothed) : o.active ? st.best : smoothed;
+  const best = accRefNow(st.best, smoothed, o);
   const mu = o.active ? dualUpdate({ mu: st.mu, eta: o.eta, accRef: best, budget: o.budget, accVal: smoothed }) : st.mu;
   return { mu, smoothed, best };
+}
+
+function accRefNow(best: number, smoothed: number, o: { active: boolean; reference?: AccRefRule; refAt?: number }): number {
+  if (o.reference === 'k2-reference') {
+    if (!o.active) return smoothed;
+    if (o.refAt === undefined) throw new Error('the k = 2 reference has no accuracy for this epoch');
+    return o.refAt;
+  }
+  if (o.reference === 'warmup') return o.active ? best : smoothed;
+  return Math.max(best, smoothed);
+}
+
+/** The moving average `a <- s a + (1 - s) acc` continued over `values` from `start` (acc_val's and the reference's alike). */
+export function smoothCurve(start: number | null, values: readonly number[], smoothing: number): number[] {
+  let a = start;
+  return values.map((v) => (a = a === null ? v : smoothing * a + (1 - smoothing) * v));
 }
 
 /**

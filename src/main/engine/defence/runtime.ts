@@ -19,11 +19,24 @@ import type { StepExtras } from '../train/step.ts';
 import { hasRunningBatchNorm, recalibrateBatchNorm, withRecalibratedBatchNorm } from './bn-recalibrate.ts';
 import { dpEpsilon } from './dp/accountant.ts';
 import { rejoinEpoch, warmupEnd } from './config.ts';
-import { dualEpoch } from './dual.ts';
+import { dualEpoch, type AccuracyReference } from './dual.ts';
 import { drawRecipes, K_CHOICES, type MixRecipe } from './mixing.ts';
 import { meanEntropy, policyParams, policyProbs, sampleActions } from './policy.ts';
 import { reinforceStep } from './reinforce.ts';
 import { anchorEnergies, policyStates } from './state.ts';
+
+/**
+ * The step's items with MixUp recipes of the given ks: partners within each gradient thread's group,
+ * drawn from (seed, epoch, step, group), so the k = 2 reference draws what a k = 2 run would.
+ */
+export function withRecipes(items: readonly Item[], ks: readonly number[], cfg: FaceModel['config'], at: { epoch: number; step: number }): Item[] {
+  const split = cfg.workers > 1 ? halfSplit(items.length) : items.length;
+  const groups: [number, number][] = split < items.length ? [[0, split], [split, items.length]] : [[0, items.length]];
+  const recipes: MixRecipe[] = [];
+  const signMask = cfg.defence.mixing?.signMask ?? false;
+  groups.forEach(([a, b], g) => recipes.push(...drawRecipes({ ks: ks.slice(a, b), seed: hashSeed(cfg.seed, at.epoch, at.step, g, 0x3e1), signMask })));
+  return items.map((it, i) => ({ ...it, mix: recipes[i] }));
+}
 
 /** Everything that changes during training, as JSON (the policy's tensors travel separately). */
 export interface DefenceSnapshot {
@@ -42,6 +55,8 @@ export interface DefenceSnapshot {
   epoch: { kCounts: number[]; rewardSum: number; rewardCount: number; entropySum: number; entropyCount: number };
   /** the last finished epoch's k histogram */
   lastHistogram: number[];
+  /** acc_ref 'k2-reference': the reference's curve once trained (absent before, and under other rules) */
+  reference?: AccuracyReference | null;
 }
 
 /** The checkpoint part's name and JSON value. */
@@ -131,11 +146,7 @@ export class DefenceRuntime {
     const ks = this.chooseKs(items, epoch, step);
     ks.forEach((k) => this.s.epoch.kCounts[k - 2]++);
     this.lastKs = ks;
-    const split = cfg.workers > 1 ? halfSplit(items.length) : items.length;
-    const groups: [number, number][] = split < items.length ? [[0, split], [split, items.length]] : [[0, items.length]];
-    const recipes: MixRecipe[] = [];
-    groups.forEach(([a, b], g) => recipes.push(...drawRecipes({ ks: ks.slice(a, b), seed: hashSeed(cfg.seed, epoch, step, g, 0x3e1), signMask: mixing.signMask })));
-    this.lastItems = items.map((it, i) => ({ ...it, mix: recipes[i] }));
+    this.lastItems = withRecipes(items, ks, cfg, { epoch, step });
     return this.lastItems;
   }
 
@@ -212,7 +223,9 @@ export class DefenceRuntime {
     if (adaptive && this.frozen(epoch)) Object.assign(out, { mu: this.s.mu, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
     else if (adaptive) {
       const accVal = await this.accuracy(this.validation);
-      const dual = dualEpoch({ mu: this.s.mu, smoothed: this.s.valSmoothed ?? null, best: this.s.bestVal }, { accVal, smoothing: adaptive.valSmoothing ?? 0, eta: adaptive.dualLr, budget: adaptive.accuracyBudget, active: epoch >= warmupEnd(adaptive, cfg.epochs), reference: adaptive.accRef });
+      const ref = this.s.reference;
+      const refAt = ref ? ref.smoothed[epoch - ref.from] : undefined;
+      const dual = dualEpoch({ mu: this.s.mu, smoothed: this.s.valSmoothed ?? null, best: this.s.bestVal }, { accVal, smoothing: adaptive.valSmoothing ?? 0, eta: adaptive.dualLr, budget: adaptive.accuracyBudget, active: epoch >= warmupEnd(adaptive, cfg.epochs), reference: adaptive.accRef, refAt });
       [this.s.mu, this.s.valSmoothed, this.s.bestVal] = [dual.mu, dual.smoothed, dual.best];
       Object.assign(out, { valAccuracy: accVal, valSmoothed: dual.smoothed!, accRef: dual.best, mu: this.s.mu, reward: e.rewardCount ? e.rewardSum / e.rewardCount : 0, entropy: e.entropyCount ? e.entropySum / e.entropyCount : 0, policyUpdates: this.s.policyUpdates });
     }
@@ -226,6 +239,31 @@ export class DefenceRuntime {
   async accuracy(rows: TrainData['heldout']): Promise<number> {
     const run = (): Promise<number> => identificationAccuracy(this.model, { ...this.data, heldout: rows });
     return this.cleanStats() ? withRecalibratedBatchNorm(this.model, this.data, this.cleanGroups(), run) : run();
+  }
+
+  /** Identification accuracy on the validation slice (as the dual update measures it). */
+  sliceAccuracy(): Promise<number> {
+    return this.accuracy(this.validation);
+  }
+
+  /** The first epoch in which the slice trains and mu is frozen (Infinity: never). */
+  get rejoinAt(): number {
+    return this.rejoin;
+  }
+
+  /** The k = 2 reference's curve (acc_ref 'k2-reference'), once trained; null before. */
+  get reference(): AccuracyReference | null {
+    return this.s.reference ?? null;
+  }
+
+  /** Records the reference's curve: it travels with every later checkpoint. */
+  setReference(ref: AccuracyReference): void {
+    this.s.reference = structuredClone(ref);
+  }
+
+  /** acc_val's moving average so far (the reference continues it from the end of the warm-up). */
+  get valSmoothed(): number | null {
+    return this.s.valSmoothed ?? null;
   }
 
   /** After the last epoch: the clean statistics become the model's own (saved, exported, attacked). */
@@ -247,14 +285,14 @@ export class DefenceRuntime {
     return { rows, batch: Math.max(2, Math.floor(cfg.batch / cfg.workers)) };
   }
 
-  /** The run's result fields: the policy's last-epoch k histogram and mean k; DP-SGD's epsilon. */
-  result(globalStep: number): { policy: { kHistogram: Record<string, number>; meanK: number } | null; epsilon: number | null } {
+  /** The run's result fields: the policy's last-epoch k histogram and mean k, adaptive's k = 2 reference; DP-SGD's epsilon. */
+  result(globalStep: number): { policy: { kHistogram: Record<string, number>; meanK: number } | null; epsilon: number | null; accuracyReference: AccuracyReference | null } {
     const cfg = this.model.config;
     const h = this.s.lastHistogram;
     const total = h.reduce((a, b) => a + b, 0);
     const policy = cfg.defence.adaptive ? { kHistogram: Object.fromEntries(h.map((c, i) => [String(i + 2), c])), meanK: total ? h.reduce((s, c, i) => s + c * (i + 2), 0) / total : 0 } : null;
     const dp = cfg.defence.dp;
-    return { policy, epsilon: dp ? dpEpsilon({ q: dp.samplingRate, sigma: dp.noiseMultiplier, steps: globalStep, delta: dp.delta }) : null };
+    return { policy, epsilon: dp ? dpEpsilon({ q: dp.samplingRate, sigma: dp.noiseMultiplier, steps: globalStep, delta: dp.delta }) : null, accuracyReference: this.reference };
   }
 
   /** Mean FR confidence over the training images seen (the policy's state for unseen faces). */

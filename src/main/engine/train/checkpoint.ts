@@ -188,8 +188,10 @@ export async function restoreInto(ck: LoadedCheckpoint, params: Params, optimize
   }
   if (optimizer && ck.optimizer.size) {
     const weights = [...ck.optimizer].map(([name, w]) => ({ name: name === 'iter' ? name : params.prefix + name, tensor: tf.tensor(w.values, w.shape) }));
+    // setWeights makes new slot variables: a used optimizer's old ones (live variables) are disposed.
+    const previous = await optimizer.getWeights();
     await optimizer.setWeights(weights);
-    tf.dispose(weights.map((w) => w.tensor));
+    tf.dispose([...weights, ...previous].map((w) => w.tensor));
     const powers = ck.manifest.adamPowers;
     const { accBeta1, accBeta2 } = optimizer as unknown as AdamInternals;
     if (powers && accBeta1 && accBeta2) {
@@ -199,4 +201,18 @@ export async function restoreInto(ck: LoadedCheckpoint, params: Params, optimize
       });
     }
   }
+}
+
+/**
+ * The live parameters and optimizer state as an in-memory checkpoint (no part, no file), to put
+ * back with `restoreInto` after a detour (adaptive's k = 2 reference forks from it).
+ */
+export async function snapshotTraining(params: Params, optimizer: tf.Optimizer): Promise<LoadedCheckpoint> {
+  const ck: LoadedCheckpoint = { manifest: { adamPowers: await adamPowers(optimizer) } as CheckpointManifest, params: new Map(), optimizer: new Map(), parts: new Map() };
+  for (const [name, v] of params.vars) ck.params.set(name, Float32Array.from(await v.data()));
+  for (const w of await optimizer.getWeights()) {
+    ck.optimizer.set(w.name === 'iter' ? 'iter' : params.local(w.name), { shape: w.tensor.shape, values: Float32Array.from(await w.tensor.data()) });
+    if (w.name === 'iter') w.tensor.dispose();
+  }
+  return ck;
 }

@@ -121,7 +121,7 @@ export function resolveConfig(o: ResolveOptions): TrainConfig {
     workers,
     defence: {
       mixing,
-      adaptive: adaptiveFor(o.defense, d.accuracyBudget),
+      adaptive: adaptiveFor(o.defense, d.accuracyBudget, d.accuracyReference),
       dp,
       channelSelection: d.channelSelection ?? 'energy',
       batchNormStats: mixing ? 'clean-train' : 'training',

@@ -15,8 +15,9 @@ import type { FromWorker, TrainRequest } from '../protocol.ts';
 import { NO_DEFENCE } from '../defence/config.ts';
 import { adaptiveSlice } from '../defence/dual.ts';
 import { learnedFrontEnd } from '../defence/masking-net.ts';
+import { trainAdaptive } from '../defence/reference.ts';
 import { DEFENCE_PART, DefenceRuntime } from '../defence/runtime.ts';
-import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
+import { freshResume, loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
 import { withBackbone, withChosenCrop } from '../backbone/backbone-model.ts';
 import { imprintHead } from '../backbone/imprint.ts';
 import { resolveConfig } from './config.ts';
@@ -81,9 +82,10 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
       post({ type: 'checkpoint', path: saved.path, hash: saved.hash, position: resume.position });
     },
   } satisfies Parameters<typeof train>[3];
-  const outcome = await train(model, optimizer, data, hooks, start, parallel).finally(() => parallel?.close());
+  const training = defence && config.defence.adaptive ? trainAdaptive({ model, optimizer, data, runtime: defence, hooks, start: start ?? freshResume(), parallel }) : train(model, optimizer, data, hooks, start, parallel);
+  const outcome = await training.finally(() => parallel?.close());
   const evaluation = outcome.status === 'done' ? await evaluate(model, data) : null;
-  const result = defence?.result(lastGlobalStep) ?? { policy: null, epsilon: null };
+  const result = defence?.result(lastGlobalStep) ?? { policy: null, epsilon: null, accuracyReference: null };
   optimizer.dispose();
   defence?.dispose();
   disposeFaceModel(model);

@@ -58,11 +58,15 @@ export interface TrainHooks {
   /** called after every epoch and on cancel with the state to resume from (mid-epoch on cancel) */
   checkpoint?(resume: Resume): Promise<void>;
   defence?: TrainDefence;
+  /** stop, done, before this epoch (default: the config's epochs): adaptive's k = 2 reference forks at the warm-up's end */
+  until?: number;
 }
 
 export interface TrainOutcome {
   status: 'done' | 'cancelled';
   position: Position;
+  /** optimizer steps taken in all (the LR schedule's position) */
+  globalStep: number;
 }
 
 /** Leak allowance: optimizer slots and BN statistics are created in the first steps only. */
@@ -91,7 +95,8 @@ export async function train(
   const started = performance.now();
   let imagesSeen = 0;
 
-  for (let epoch = start.position.epoch; epoch < cfg.epochs; epoch++) {
+  const until = Math.min(hooks.until ?? cfg.epochs, cfg.epochs);
+  for (let epoch = start.position.epoch; epoch < until; epoch++) {
     const epochItems = itemsOf(epoch);
     const batches = epochBatches(epochItems, cfg.batch, cfg.seed, epoch);
     const resumed = epoch === start.position.epoch;
@@ -104,7 +109,7 @@ export async function train(
       if (hooks.shouldStop?.()) {
         const position = { epoch, step };
         await hooks.checkpoint?.({ position, globalStep, epochLossSum: lossSum, epochSeconds: (performance.now() - epochStart) / 1000 });
-        return { status: 'cancelled', position };
+        return { status: 'cancelled', position, globalStep };
       }
       const items = hooks.defence ? hooks.defence.prepare(batches[step], epoch, step) : batches[step];
       lr = cosineWithWarmup(globalStep, totalSteps, warmupSteps, cfg.lr);
@@ -152,5 +157,5 @@ export async function train(
     await hooks.checkpoint?.({ position: { epoch: epoch + 1, step: 0 }, globalStep, epochLossSum: 0, epochSeconds: 0 });
     if (baseline >= 0) checkLeak(baseline, epoch);
   }
-  return { status: 'done', position: { epoch: cfg.epochs, step: 0 } };
+  return { status: 'done', position: { epoch: until, step: 0 }, globalStep };
 }

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../../../src/main/data/synth/random.ts';
 import { selectBackend, tf } from '../../../../src/main/engine/backend/select-backend.ts';
 import { adaptiveFor, rejoinEpoch, warmupEnd } from '../../../../src/main/engine/defence/config.ts';
-import { dualEpoch, dualUpdate, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
+import { dualEpoch, dualUpdate, smoothCurve, validationSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { policyParams, policyProbs, sampleActions } from '../../../../src/main/engine/defence/policy.ts';
 import { advantages, reinforceStep } from '../../../../src/main/engine/defence/reinforce.ts';
 
@@ -96,6 +96,37 @@ describe('the strategy network and its updates', () => {
     let best = { mu: 0, smoothed: null as number | null, best: 0 };
     for (const accVal of [0.8, 0.9, 0.86, 0.75, 0.75, 0.75, 0.99, 0.99, 0.99, 0.99]) best = dualEpoch(best, { ...o, reference: 'best-smoothed-validation', accVal, active: true });
     expect(best.best).toBeGreaterThan(0.97);
+  });
+
+  it("acc_ref 'k2-reference' binds against the reference's accuracy at the same epoch: a run whose own accuracy rises, but less than the k = 2 reference's, still raises mu", () => {
+    const o = { smoothing: 0.5, eta: 1, budget: 0.03, reference: 'k2-reference' as const };
+    let st = { mu: 0, smoothed: null as number | null, best: 0 };
+    for (const accVal of [0.6, 0.62]) st = dualEpoch(st, { ...o, accVal, active: false });
+    expect(st).toEqual({ mu: 0, smoothed: 0.61, best: 0.61 });
+    // the run climbs 0.61 -> 0.69 (the 'warmup' rule would keep mu at 0), the reference climbs faster
+    const run = [0.66, 0.68, 0.7];
+    const ref = smoothCurve(0.61, [0.72, 0.78, 0.8], 0.5);
+    expect(ref).toEqual([0.665, 0.7225, 0.76125].map((v) => expect.closeTo(v, 12)));
+    const mus: number[] = [];
+    let warmup = { ...st };
+    run.forEach((accVal, i) => {
+      st = dualEpoch(st, { ...o, accVal, active: true, refAt: ref[i] });
+      warmup = dualEpoch(warmup, { ...o, reference: 'warmup', accVal, active: true });
+      mus.push(st.mu);
+    });
+    expect(st.best).toBe(ref[2]);
+    expect(warmup.mu).toBe(0);
+    // epoch by epoch: mu += (ref_e - 0.03 - run_e), run_e = 0.635, 0.6575, 0.67875
+    expect(mus[0]).toBeCloseTo(0, 12);
+    expect(mus[1]).toBeCloseTo(0.7225 - 0.03 - 0.6575, 12);
+    expect(mus[2]).toBeCloseTo(mus[1] + 0.76125 - 0.03 - 0.67875, 12);
+    // back within the budget of the reference: mu falls to 0
+    for (let i = 0; i < 3; i++) st = dualEpoch(st, { ...o, accVal: 0.95, active: true, refAt: 0.8 });
+    expect(st.mu).toBe(0);
+  });
+
+  it("acc_ref 'k2-reference' refuses an epoch the reference did not reach", () => {
+    expect(() => dualEpoch({ mu: 0, smoothed: 0.5, best: 0.5 }, { accVal: 0.5, smoothing: 0.5, eta: 1, budget: 0.03, active: true, reference: 'k2-reference' })).toThrow(/reference/);
   });
 
   it('holds back a validation slice of the training images of each identity', () => {

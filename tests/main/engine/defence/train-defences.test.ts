@@ -5,10 +5,11 @@ import { selectBackend, tf } from '../../../../src/main/engine/backend/select-ba
 import { adaptiveSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { DEFENCE_PART, DefenceRuntime, type DefenceSnapshot } from '../../../../src/main/engine/defence/runtime.ts';
 import { basisTensor } from '../../../../src/main/engine/masking/dct.ts';
-import { loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from '../../../../src/main/engine/train/checkpoint.ts';
+import { trainAdaptive } from '../../../../src/main/engine/defence/reference.ts';
+import { freshResume, loadCheckpoint, restoreInto, saveCheckpoint, snapshotTraining, type Resume } from '../../../../src/main/engine/train/checkpoint.ts';
 import { resolveConfig, type TrainConfig } from '../../../../src/main/engine/train/config.ts';
 import { createFaceModel, disposeFaceModel, type FaceModel } from '../../../../src/main/engine/train/face-model.ts';
-import { train, type EpochInfo } from '../../../../src/main/engine/train/trainer.ts';
+import { train, type EpochInfo, type TrainHooks, type TrainOutcome } from '../../../../src/main/engine/train/trainer.ts';
 import { tempDir } from '../../../helpers/temp.ts';
 import { synthTrainData } from '../../../helpers/train-data.ts';
 
@@ -18,8 +19,8 @@ const all = synthTrainData(6, 6, 32);
  * A tiny run: epochs of 3 steps (18 images, batch 6), 1 warm-up epoch and a policy update every 2
  * steps for adaptive; with 3 epochs, the slice rejoins in the last (rejoinFraction 1/3).
  */
-function config(defense: Defense, epochs = 2): TrainConfig {
-  const c = resolveConfig({ defense, profile: 'quick', seed: 5, backend: 'wasm', epochs, input: { size: 32, channels: 1, classes: all.classes }, workers: 1, trainCount: all.train.length });
+function config(defense: Defense, epochs = 2, accuracyReference?: 'k2-reference' | 'warmup'): TrainConfig {
+  const c = resolveConfig({ defense, profile: 'quick', seed: 5, backend: 'wasm', epochs, input: { size: 32, channels: 1, classes: all.classes }, workers: 1, trainCount: all.train.length, defence: { accuracyReference } });
   const adaptive = c.defence.adaptive ? { ...c.defence.adaptive, warmupEpochs: 1, policyEvery: 2, validationFraction: 1 / 4, rejoinFraction: 1 / 3 } : null;
   return { ...c, batch: 6, net: { ...c.net, widths: [16, 32] }, defence: { ...c.defence, adaptive } };
 }
@@ -27,6 +28,12 @@ function config(defense: Defense, epochs = 2): TrainConfig {
 function split(cfg: TrainConfig): { data: typeof all; validation: typeof all.train } {
   const held = cfg.defence.adaptive ? new Set(adaptiveSlice(all.train, cfg.defence.adaptive, cfg.seed)) : new Set<number>();
   return { data: { ...all, train: all.train.filter((_, i) => !held.has(i)) }, validation: all.train.filter((_, i) => held.has(i)) };
+}
+
+/** The session's way in: adaptive through `trainAdaptive` (its k = 2 reference), the rest through the trainer. */
+function fit(model: FaceModel, optimizer: tf.AdamOptimizer, data: typeof all, runtime: DefenceRuntime, hooks: TrainHooks = {}, start: Resume = freshResume()): Promise<TrainOutcome> {
+  const h = { ...hooks, defence: runtime };
+  return model.config.defence.adaptive ? trainAdaptive({ model, optimizer, data, runtime, hooks: h, start, parallel: null }) : train(model, optimizer, data, h, start);
 }
 
 async function valuesOf(model: FaceModel, runtime: DefenceRuntime): Promise<number[]> {
@@ -50,7 +57,7 @@ describe('training under each defence', () => {
     const counts: number[] = [];
     const epochs: EpochInfo[] = [];
     // the trainer's own leak guard also checks the count after every epoch
-    const outcome = await train(model, optimizer, data, { defence: runtime, onStep: () => void counts.push(tf.memory().numTensors), onEpoch: (e) => void epochs.push(e) });
+    const outcome = await fit(model, optimizer, data, runtime, { onStep: () => void counts.push(tf.memory().numTensors), onEpoch: (e) => void epochs.push(e) });
     expect(outcome.status).toBe('done');
     expect(new Set(counts.slice(2)).size).toBe(1);
     expect(Number.isFinite(epochs[1].loss)).toBe(true);
@@ -66,6 +73,12 @@ describe('training under each defence', () => {
       expect(m.entropy).toBeGreaterThan(0);
       expect(m.mu).toBeGreaterThanOrEqual(0);
       expect(runtime.result(8).policy!.meanK).toBeGreaterThanOrEqual(2);
+      // the k = 2 reference forked at the warm-up's end (epoch 1) and is acc_ref there
+      const ref = runtime.result(8).accuracyReference!;
+      expect(ref).toMatchObject({ rule: 'k2-reference', from: 1 });
+      expect(ref.accuracy).toHaveLength(1);
+      expect(m.accRef).toBe(ref.smoothed[0]);
+      expect(ref.cpuSeconds).toBeGreaterThan(0);
     }
     optimizer.dispose();
     runtime.dispose();
@@ -87,7 +100,7 @@ describe('training under each defence', () => {
     };
     const states: DefenceSnapshot[] = [];
     const epochs: EpochInfo[] = [];
-    await train(model, optimizer, data, { defence: runtime, onEpoch: (e) => void (epochs.push(e), states.push(runtime.state())) });
+    await fit(model, optimizer, data, runtime, { onEpoch: (e) => void (epochs.push(e), states.push(runtime.state())) });
     const slice = validation.map((v) => v.row);
     expect(slice.length).toBeGreaterThan(0);
     expect(slice.some((r) => seen[0].has(r) || seen[1].has(r))).toBe(false);
@@ -105,16 +118,21 @@ describe('training under each defence', () => {
     disposeFaceModel(model);
   });
 
-  it('resumes an adaptive run (FR net, policy, its optimizer, mu, baseline) exactly where it stopped, across the rejoin', async () => {
-    const cfg = config('adaptive', 3);
+  // stop after the warm-up's 3 steps (k2-reference: before the reference's first step) or in the
+  // second epoch between two policy updates (steps 0-2 warm-up, 3-5 policy, 6-9 rejoined)
+  it.each([
+    ['k2-reference', 3],
+    ['k2-reference', 4],
+    ['warmup', 4],
+  ] as const)('resumes an adaptive run (acc_ref %s; FR net, policy, its optimizer, mu, baseline, reference) exactly where it stopped (step %i), across the rejoin', async (rule, stopAt) => {
+    const cfg = config('adaptive', 3, rule);
     const { data, validation } = split(cfg);
     const run = async (stopAt: number | null, dir: string): Promise<{ values: number[]; state: DefenceSnapshot }> => {
       const model = createFaceModel(cfg, data);
       const optimizer = tf.train.adam(cfg.lr);
       const runtime = new DefenceRuntime(model, data, validation);
       let steps = 0;
-      const outcome = await train(model, optimizer, data, {
-        defence: runtime,
+      const outcome = await fit(model, optimizer, data, runtime, {
         onStep: () => void steps++,
         shouldStop: () => stopAt !== null && steps >= stopAt,
         checkpoint: async (resume: Resume) => {
@@ -128,7 +146,7 @@ describe('training under each defence', () => {
         await restoreInto(ck, resumedModel.params, opt2);
         const rt2 = new DefenceRuntime(resumedModel, data, validation);
         await rt2.restore(ck.parts.get(DEFENCE_PART)!);
-        await train(resumedModel, opt2, data, { defence: rt2 }, ck.manifest.resume);
+        await fit(resumedModel, opt2, data, rt2, {}, ck.manifest.resume);
         const out = { values: await valuesOf(resumedModel, rt2), state: rt2.state() };
         [optimizer, opt2, runtime, rt2].forEach((o) => o.dispose());
         disposeFaceModel(model);
@@ -142,13 +160,43 @@ describe('training under each defence', () => {
       return out;
     };
     const straight = await run(null, join(tempDir(), 'a'));
-    // stop in the second epoch between two policy updates (steps 0-2 warm-up, 3-5 policy, 6-9 rejoined)
-    const resumed = await run(4, join(tempDir(), 'b'));
+    const resumed = await run(stopAt, join(tempDir(), 'b'));
     expect(straight.state.policyUpdates).toBeGreaterThan(0);
+    expect(straight.state.reference?.accuracy.length ?? 0).toBe(rule === 'k2-reference' ? 1 : 0);
+    // the reference's cost is the one field a rerun does not repeat
+    for (const st of [straight.state, resumed.state]) if (st.reference) Object.assign(st.reference, { cpuSeconds: 0, wallSeconds: 0 });
     expect(resumed.state).toEqual(straight.state);
     // bit for bit: both Adams' running beta^t are restored as saved
     expect(resumed.values).toHaveLength(straight.values.length);
     const differing = resumed.values.filter((v, i) => v !== straight.values[i]).length;
     expect(differing).toBe(0);
+  });
+
+  it('a detour (the k = 2 reference) leaves no trace: snapshot, more training, restore, and the run goes on as if it had not taken it', async () => {
+    const cfg = config('freq-mixup', 3);
+    const after = (o: TrainOutcome): Resume => ({ position: o.position, globalStep: o.globalStep, epochLossSum: 0, epochSeconds: 0 });
+    const run = async (detour: boolean): Promise<{ values: number[]; tensors: number }> => {
+      const model = createFaceModel(cfg, all);
+      const optimizer = tf.train.adam(cfg.lr);
+      const runtime = new DefenceRuntime(model, all, []);
+      const first = await train(model, optimizer, all, { defence: runtime, until: 1 });
+      const tensors = tf.memory().numTensors;
+      if (detour) {
+        const saved = await snapshotTraining(model.params, optimizer);
+        await train(model, optimizer, all, { defence: runtime, until: 3 }, after(first));
+        await restoreInto(saved, model.params, optimizer);
+        expect(tf.memory().numTensors).toBe(tensors);
+      }
+      await train(model, optimizer, all, { defence: runtime, until: 2 }, after(first));
+      const out = { values: await valuesOf(model, runtime), tensors: tf.memory().numTensors };
+      optimizer.dispose();
+      runtime.dispose();
+      disposeFaceModel(model);
+      return out;
+    };
+    const straight = await run(false);
+    const detoured = await run(true);
+    expect(detoured.tensors).toBe(straight.tensors);
+    expect(detoured.values.filter((v, i) => v !== straight.values[i]).length).toBe(0);
   });
 });
