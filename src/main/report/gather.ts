@@ -130,8 +130,9 @@ export function gatherReport(store: Store, sel: ReportSelection, source: Privacy
   const ordered = [...all].sort((a, b) => Number(b.defense === 'none') - Number(a.defense === 'none'));
   const notes = [...source.notes];
   const missing = [...refs.values()].flatMap((x) => (x.note ? [x.note] : []));
-  if (!reference) notes.push('There is no finished undefended (`none`) run on this dataset, so no defence can be measured against one: accuracy costs, Score_cls and attack reductions are not stated. Train one with --defense none and the same seed.');
-  else notes.push(...missing);
+  // per run, what it lacks and what to train; the general note only when no run says more
+  if (missing.length) notes.push(...missing);
+  else if (!reference) notes.push('There is no finished undefended (`none`) run on this dataset, so no defence can be measured against one: accuracy costs, Score_cls and attack reductions are not stated. Train one with --defense none and the same seed.');
   for (const r of extra) notes.push(`The undefended run ${r.name} was added as the reference of the runs with seed ${r.seed}, though it was not asked for.`);
   return {
     title: `Face-data privacy audit: ${dataset.name}`,

@@ -66,4 +66,10 @@ describe('the undefended reference of a run', () => {
     expect(byId.get('fd_scratch')?.referenceRunId).toBe('none_scratch');
     expect(report.notes.some((n) => n.includes('trained like fd_quick'))).toBe(true);
   });
+
+  it('says in the report which undefended runs exist and how they differ, not that there is none, when none matches', () => {
+    const report = gatherReport(b.store, { runs: ['fd_quick'] }, studioPrivacySource(b.store));
+    expect(report.notes.join('\n')).toMatch(/trained like fd_quick .*none_pre .*none_scratch .*were trained otherwise/);
+    expect(report.notes.join('\n')).not.toMatch(/There is no finished undefended/);
+  });
 });
