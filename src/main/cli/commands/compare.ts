@@ -41,6 +41,22 @@ function attackSources(r: CompareResponse): string[] {
     });
 }
 
+/**
+ * Which undefended run each defended row is measured against: rows may differ (another seed, or
+ * trained another way), so the footer names every reference, and the rows that have none.
+ */
+function referenceLines(r: CompareResponse): string[] {
+  const defended = r.rows.filter((row) => row.defense !== 'none');
+  const refs = [...new Set(defended.map((row) => row.referenceRunId).filter((id): id is string => id !== null))];
+  const without = defended.filter((row) => row.referenceRunId === null).map((row) => row.name);
+  const lines = refs.map((id) => {
+    const names = defended.filter((row) => row.referenceRunId === id).map((row) => row.name);
+    return refs.length === 1 && !without.length ? `Score_cls and references against the undefended run ${id}.` : `Score_cls and references of ${names.join(', ')} against the undefended run ${id}.`;
+  });
+  if (without.length) lines.push(`No undefended (none) run of the same dataset and seed trained the same way (backbone, profile, input size) for ${without.join(', ')}: Score_cls unknown (--json: referenceNote says what to train).`);
+  return lines;
+}
+
 export function compareTable(r: CompareResponse): string {
   if (!r.rows.length) return 'No finished runs to compare. Train some with `veil train`.';
   const cells = [COLUMNS.map(([h]) => h), ...r.rows.map((row) => COLUMNS.map(([, f]) => f(row)))];
@@ -49,7 +65,7 @@ export function compareTable(r: CompareResponse): string {
   lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '));
   lines.push(
     '',
-    r.reference ? `Score_cls and references against the undefended run ${r.reference.runId}.` : 'No undefended (none) run of this dataset and seed trained the same way (backbone, profile, input size): Score_cls is unknown (--json: referenceNote says what to train).',
+    ...referenceLines(r),
     'S1 = 1 - SSIM(masked, original), S2 = 1 - judge Acc@1 on masked samples (from the reconstruction attack); S3/S4 = 1 - white-/black-box Acc@1; * = partial Score_pp; - = not measured.',
   );
   const sources = attackSources(r);
