@@ -3,7 +3,7 @@
  * k = 2 in warm-up, or k from the policy), turns per-sample losses into REINFORCE rewards and
  * policy updates every M steps, moves mu by dual ascent on the validation slice once per epoch,
  * reports per-epoch metrics (and DP-SGD's epsilon so far), and snapshots all of it for checkpoints
- * so a resumed run continues exactly where it stopped.
+ * so a resumed run continues exactly where it stopped (the part's format: checkpoint-part.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { hashSeed, Rng } from '../../data/synth/random.ts';
@@ -23,6 +23,7 @@ import { dualEpoch, type AccuracyReference } from './dual.ts';
 import { drawRecipes, K_CHOICES, type MixRecipe } from './mixing.ts';
 import { meanEntropy, policyParams, policyProbs, sampleActions } from './policy.ts';
 import { reinforceStep } from './reinforce.ts';
+import { defencePart, restoreDefencePart, type DefenceSnapshot } from './checkpoint-part.ts';
 import { anchorEnergies, policyStates } from './state.ts';
 
 /**
@@ -38,37 +39,8 @@ export function withRecipes(items: readonly Item[], ks: readonly number[], cfg: 
   return items.map((it, i) => ({ ...it, mix: recipes[i] }));
 }
 
-/** Everything that changes during training, as JSON (the policy's tensors travel separately). */
-export interface DefenceSnapshot {
-  mu: number;
-  baseline: number | null;
-  /** acc_ref: the best (smoothed) validation accuracy so far */
-  bestVal: number;
-  /** the validation accuracy's moving average (absent in checkpoints before it existed) */
-  valSmoothed?: number | null;
-  policyUpdates: number;
-  /** FR confidence exp(-loss) per cache row, from the last time it was seen */
-  confidence: Record<number, number>;
-  /** transitions waiting for the next policy update */
-  pending: { states: number[]; actions: number[]; ks: number[]; losses: number[]; steps: number };
-  /** this epoch's accumulators */
-  epoch: { kCounts: number[]; rewardSum: number; rewardCount: number; entropySum: number; entropyCount: number };
-  /** the last finished epoch's k histogram */
-  lastHistogram: number[];
-  /** acc_ref 'k2-reference': the reference's curve once trained (absent before, and under other rules) */
-  reference?: AccuracyReference | null;
-}
-
-/** The checkpoint part's name and JSON value. */
-export const DEFENCE_PART = 'defence';
-
-export interface DefencePartValues {
-  state: DefenceSnapshot;
-  /** the policy's Adam: step count and its running beta^t (restored as saved, see checkpoint.ts) */
-  optimizer: { iterations: number; accBeta1: number; accBeta2: number } | null;
-}
-
-type AdamPowers = { accBeta1: tf.Variable; accBeta2: tf.Variable };
+// the checkpoint part's name and state type, for the runtime's users
+export { DEFENCE_PART, type DefenceSnapshot } from './checkpoint-part.ts';
 
 const emptyEpoch = (): DefenceSnapshot['epoch'] => ({ kCounts: [0, 0, 0, 0, 0], rewardSum: 0, rewardCount: 0, entropySum: 0, entropyCount: 0 });
 
@@ -302,44 +274,13 @@ export class DefenceRuntime {
   }
 
   /** The checkpoint part: this state as JSON, the policy and its Adam slots as live tensors. */
-  async part(): Promise<PartState> {
-    const values: DefencePartValues = { state: structuredClone(this.s), optimizer: null };
-    const tensors: Record<string, tf.Tensor> = {};
-    if (!this.policy) return { tensors, values };
-    for (const [name, v] of this.policy.vars) tensors[`policy/${name}`] = v;
-    let iterations = 0;
-    for (const w of await this.optimizer!.getWeights()) {
-      if (w.name === 'iter') {
-        iterations = (await w.tensor.data())[0];
-        w.tensor.dispose();
-      } else tensors[`policy-opt/${this.policy.local(w.name)}`] = w.tensor;
-    }
-    const { accBeta1, accBeta2 } = this.optimizer as unknown as AdamPowers;
-    values.optimizer = { iterations, accBeta1: (await accBeta1.data())[0], accBeta2: (await accBeta2.data())[0] };
-    return { tensors, values };
+  part(): Promise<PartState> {
+    return defencePart(this.s, this.policy, this.optimizer);
   }
 
   /** Restores what `part` saved (state, policy, its Adam slots and bias-correction powers). */
   async restore(part: LoadedPart): Promise<void> {
-    const values = part.values as DefencePartValues;
-    this.s = structuredClone(values.state);
-    if (!this.policy || !values.optimizer) return;
-    for (const [name, v] of this.policy.vars) {
-      const t = part.tensors.get(`policy/${name}`);
-      if (!t) throw new Error(`checkpoint has no policy parameter ${name}`);
-      tf.tidy(() => v.assign(tf.tensor(t.values, t.shape)));
-    }
-    // tfjs reads the iteration count from the first weight, then first and second moments in order.
-    const weights = [{ name: 'iter', tensor: tf.scalar(values.optimizer.iterations) }];
-    for (const [name, t] of part.tensors) if (name.startsWith('policy-opt/')) weights.push({ name: this.policy.prefix + name.slice('policy-opt/'.length), tensor: tf.tensor(t.values, t.shape) });
-    await this.optimizer!.setWeights(weights);
-    tf.dispose(weights.map((w) => w.tensor));
-    const { accBeta1, accBeta2 } = this.optimizer as unknown as AdamPowers;
-    const o = values.optimizer;
-    tf.tidy(() => {
-      accBeta1.assign(tf.scalar(o.accBeta1));
-      accBeta2.assign(tf.scalar(o.accBeta2));
-    });
+    this.s = await restoreDefencePart(part, this.policy, this.optimizer);
   }
 
   /** The JSON state (tests compare a resumed run's with an uninterrupted one's). */

@@ -6,7 +6,7 @@ import { AppError } from '../../../shared/contract/errors.ts';
 import { readPixelCache } from '../../data/cache/pixel-cache.ts';
 import { selectBackend } from '../backend/select-backend.ts';
 import { defenceFromCheckpoint } from '../defence/apply.ts';
-import { DEFENCE_PART } from '../defence/runtime.ts';
+import { DEFENCE_PART } from '../defence/checkpoint-part.ts';
 import type { ExportRequest, FromWorker } from '../protocol.ts';
 import { loadCheckpoint } from '../train/checkpoint.ts';
 import { writeMaskedSet } from './masked-export.ts';

@@ -16,7 +16,8 @@ import { NO_DEFENCE } from '../defence/config.ts';
 import { adaptiveSlice } from '../defence/dual.ts';
 import { learnedFrontEnd } from '../defence/masking-net.ts';
 import { trainAdaptive } from '../defence/reference.ts';
-import { DEFENCE_PART, DefenceRuntime } from '../defence/runtime.ts';
+import { DEFENCE_PART } from '../defence/checkpoint-part.ts';
+import { DefenceRuntime } from '../defence/runtime.ts';
 import { freshResume, loadCheckpoint, restoreInto, saveCheckpoint, type Resume } from './checkpoint.ts';
 import { withBackbone, withChosenCrop } from '../backbone/backbone-model.ts';
 import { imprintHead } from '../backbone/imprint.ts';
@@ -82,7 +83,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
       post({ type: 'checkpoint', path: saved.path, hash: saved.hash, position: resume.position });
     },
   } satisfies Parameters<typeof train>[3];
-  const training = defence && config.defence.adaptive ? trainAdaptive({ model, optimizer, data, runtime: defence, hooks, start: start ?? freshResume(), parallel }) : train(model, optimizer, data, hooks, start, parallel);
+  const training = defence && config.defence.adaptive ? trainAdaptive({ model, optimizer, data, runtime: defence, hooks, start: start ?? freshResume(), parallel}) : train(model, optimizer, data, hooks, start, parallel);
   const outcome = await training.finally(() => parallel?.close());
   const evaluation = outcome.status === 'done' ? await evaluate(model, data) : null;
   const result = defence?.result(lastGlobalStep) ?? { policy: null, epsilon: null, accuracyReference: null };

@@ -15,7 +15,7 @@ import { loadAttackJudge, pickRows, type AttackJudge } from '../../judge/gallery
 import { scoreReconstructions, type Candidate, type ReconstructionScore } from '../../judge/score.ts';
 import { AppError } from '../../../../shared/contract/errors.ts';
 import { defenceFromCheckpoint, type DefenceModel } from '../../defence/apply.ts';
-import { DEFENCE_PART } from '../../defence/runtime.ts';
+import { DEFENCE_PART } from '../../defence/checkpoint-part.ts';
 import { loadCheckpoint } from '../../train/checkpoint.ts';
 import { publicFaces, type PublicFaces } from '../public-data.ts';
 import { writeGrid } from '../sample-grid.ts';
