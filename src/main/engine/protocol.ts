@@ -11,6 +11,7 @@ import type { AttackOutput, AttackRequest } from './attacks/types.ts';
 import type { Evaluation } from './eval/evaluate.ts';
 import type { ExportFormat, ExportItem, ExportOutput } from './export/masked-export.ts';
 import type { DefenceOptions } from './defence/config.ts';
+import type { ReferenceStepInfo } from './defence/reference.ts';
 import type { LabRequest } from './lab/lab-service.ts';
 import type { LabOutput } from './lab/preview.ts';
 import type { FrontEndState } from './masking/front-end.ts';
@@ -68,6 +69,8 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'started'; config: TrainConfig; backend: BackendName; versions: Versions; resumedFrom: Position | null }
   | { type: 'step'; info: StepInfo }
+  /** a step of adaptive's k = 2 accuracy reference (before the policy acts; not the run's own step) */
+  | { type: 'reference-step'; info: ReferenceStepInfo }
   | { type: 'epoch'; info: EpochInfo }
   | { type: 'checkpoint'; path: string; hash: string; position: Position }
   | {

@@ -19,6 +19,7 @@ import type { EventBus } from './event-bus.ts';
 import type { JobContext } from './job-runner.ts';
 import { liveMetrics } from './live-metrics.ts';
 import { trainSplit } from './train-data.ts';
+import { trainProgress } from './train-progress.ts';
 
 export interface TrainJobDeps {
   store: Store;
@@ -99,6 +100,7 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
   const dataset = deps.store.datasets.resolve(run.datasetId);
   ctx.setSubject(runId);
   const live = liveMetrics(deps.bus, runId);
+  const progress = trainProgress(ctx);
   const request: TrainRequest = {
     ...opts,
     cacheFile: join(deps.dataDir, dataset.cacheFile),
@@ -123,12 +125,13 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
             deps.store.runs.started(runId, msg.config, msg.backend, msg.versions);
             deps.bus.emit('runs.changed', { runId });
             break;
-          case 'step': {
-            const total = msg.info.stepsPerEpoch * (config?.epochs ?? 1);
-            ctx.progress(msg.info.epoch * msg.info.stepsPerEpoch + msg.info.step + 1, total);
+          case 'step':
+            progress.step(msg.info, config?.epochs ?? null);
             live.step(msg.info);
             break;
-          }
+          case 'reference-step':
+            progress.referenceStep(msg.info);
+            break;
           case 'epoch': {
             const { epoch, loss, accuracy, lr, imagesPerSecond, seconds, defence } = msg.info;
             const values = { loss, accuracy, lr, imagesPerSecond, seconds, ...defence };

@@ -27,8 +27,15 @@ describe('masked training-set export', () => {
 
   it('exports an adaptive run\'s mixed samples with their recipes and the policy version, and its train result has the policy', async () => {
     // 3 epochs: 2 of warm-up with k = 2, then the policy picks k
+    const progress: { phase: string; done: number; total: number }[] = [];
+    const stop = b.bus.subscribe((e) => void (e.event === 'job.progress' && e.payload.kind === 'train' && progress.push({ phase: e.payload.phase ?? '', done: e.payload.done, total: e.payload.total })));
     const r = await b.router.invoke('runs.train', { dataset: 'faces', defense: 'adaptive', profile: 'quick', epochs: 3, name: 'adaptive', backbone: 'scratch' });
+    stop();
     if (!r.ok) throw new Error(r.error.message);
+    // the job's bar moves during the reference (its own phase), then the policy's epoch is a phase too
+    const during = progress.filter((p) => p.phase.startsWith('training the k = 2 accuracy reference (1 epoch'));
+    expect(during.some((p) => p.done > 0 && p.done === p.total)).toBe(true);
+    expect(progress.some((p) => p.phase === 'training with the policy (from epoch 3 of 3)' && p.done > 0)).toBe(true);
     const v = r.value as TrainResult;
     expect(v.policy!.meanK).toBeGreaterThanOrEqual(2);
     expect(Object.keys(v.policy!.kHistogram)).toEqual(['2', '3', '4', '5', '6']);

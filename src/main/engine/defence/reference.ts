@@ -10,7 +10,7 @@ import type { DataParallel } from '../parallel/data-parallel.ts';
 import { restoreInto, snapshotTraining, type Resume } from '../train/checkpoint.ts';
 import type { TrainData } from '../train/data.ts';
 import type { FaceModel } from '../train/face-model.ts';
-import { train, type TrainDefence, type TrainHooks, type TrainOutcome } from '../train/trainer.ts';
+import { train, type StepInfo, type TrainDefence, type TrainHooks, type TrainOutcome } from '../train/trainer.ts';
 import { warmupEnd } from './config.ts';
 import { smoothCurve, type AccuracyReference } from './dual.ts';
 import { withRecipes, type DefenceRuntime } from './runtime.ts';
@@ -24,6 +24,16 @@ export interface AdaptiveTraining {
   hooks: TrainHooks;
   start: Resume;
   parallel: DataParallel | null;
+  /** the reference's own steps, apart from the run's `hooks.onStep` (progress; its numbers are not the run's) */
+  onReferenceStep?(info: ReferenceStepInfo): void;
+}
+
+/** One step of the k = 2 reference: the trainer's step report, and the epochs the reference spans. */
+export interface ReferenceStepInfo extends StepInfo {
+  /** the reference's first epoch (the warm-up's end, 0-based) */
+  from: number;
+  /** the epoch it stops before (the slice's rejoin, or the run's end) */
+  until: number;
 }
 
 /**
@@ -68,8 +78,10 @@ async function trainReference(o: AdaptiveTraining, start: Resume, from: number):
     accuracy: async () => Number.NaN,
     trainItems: (epoch) => o.runtime.trainItems(epoch),
   };
+  const until = Math.min(cfg.epochs, o.runtime.rejoinAt);
+  const onStep = (info: StepInfo): void => o.onReferenceStep?.({ ...info, from, until });
   try {
-    const out = await train(o.model, o.optimizer, o.data, { defence: view, shouldStop: o.hooks.shouldStop, until: Math.min(cfg.epochs, o.runtime.rejoinAt) }, start, o.parallel);
+    const out = await train(o.model, o.optimizer, o.data, { defence: view, shouldStop: o.hooks.shouldStop, until, onStep }, start, o.parallel);
     if (out.status === 'cancelled') return null;
   } finally {
     await restoreInto(saved, o.model.params, o.optimizer);

@@ -83,7 +83,7 @@ export async function trainSession(req: TrainRequest, post: (msg: FromWorker) =>
       post({ type: 'checkpoint', path: saved.path, hash: saved.hash, position: resume.position });
     },
   } satisfies Parameters<typeof train>[3];
-  const training = defence && config.defence.adaptive ? trainAdaptive({ model, optimizer, data, runtime: defence, hooks, start: start ?? freshResume(), parallel}) : train(model, optimizer, data, hooks, start, parallel);
+  const training = defence && config.defence.adaptive ? trainAdaptive({ model, optimizer, data, runtime: defence, hooks, start: start ?? freshResume(), parallel, onReferenceStep: (info) => post({ type: 'reference-step', info }) }) : train(model, optimizer, data, hooks, start, parallel);
   const outcome = await training.finally(() => parallel?.close());
   const evaluation = outcome.status === 'done' ? await evaluate(model, data) : null;
   const result = defence?.result(lastGlobalStep) ?? { policy: null, epsilon: null, accuracyReference: null };

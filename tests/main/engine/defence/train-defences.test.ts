@@ -5,11 +5,11 @@ import { selectBackend, tf } from '../../../../src/main/engine/backend/select-ba
 import { adaptiveSlice } from '../../../../src/main/engine/defence/dual.ts';
 import { DEFENCE_PART, DefenceRuntime, type DefenceSnapshot } from '../../../../src/main/engine/defence/runtime.ts';
 import { basisTensor } from '../../../../src/main/engine/masking/dct.ts';
-import { trainAdaptive } from '../../../../src/main/engine/defence/reference.ts';
+import { trainAdaptive, type ReferenceStepInfo } from '../../../../src/main/engine/defence/reference.ts';
 import { freshResume, loadCheckpoint, restoreInto, saveCheckpoint, snapshotTraining, type Resume } from '../../../../src/main/engine/train/checkpoint.ts';
 import { resolveConfig, type TrainConfig } from '../../../../src/main/engine/train/config.ts';
 import { createFaceModel, disposeFaceModel, type FaceModel } from '../../../../src/main/engine/train/face-model.ts';
-import { train, type EpochInfo, type TrainHooks, type TrainOutcome } from '../../../../src/main/engine/train/trainer.ts';
+import { train, type EpochInfo, type StepInfo, type TrainHooks, type TrainOutcome } from '../../../../src/main/engine/train/trainer.ts';
 import { tempDir } from '../../../helpers/temp.ts';
 import { synthTrainData } from '../../../helpers/train-data.ts';
 
@@ -84,6 +84,25 @@ describe('training under each defence', () => {
     runtime.dispose();
     disposeFaceModel(model);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it("adaptive's k = 2 reference reports its own steps (for the job's progress), and none of them as the run's", async () => {
+    const cfg = config('adaptive');
+    const { data, validation } = split(cfg);
+    const model = createFaceModel(cfg, data);
+    const optimizer = tf.train.adam(cfg.lr);
+    const runtime = new DefenceRuntime(model, data, validation);
+    const runSteps: string[] = [];
+    const referenceSteps: ReferenceStepInfo[] = [];
+    const hooks = { defence: runtime, onStep: (i: StepInfo) => void runSteps.push(`${i.epoch}:${i.step}`) };
+    await trainAdaptive({ model, optimizer, data, runtime, hooks, start: freshResume(), parallel: null, onReferenceStep: (i) => void referenceSteps.push(i) });
+    // 2 epochs of 3 steps: the warm-up (epoch 0), then the reference and the policy both train epoch 1
+    expect(runSteps).toEqual(['0:0', '0:1', '0:2', '1:0', '1:1', '1:2']);
+    expect(referenceSteps.map((i) => `${i.epoch}:${i.step}`)).toEqual(['1:0', '1:1', '1:2']);
+    expect(referenceSteps.every((i) => i.from === 1 && i.until === 2 && i.stepsPerEpoch === 3 && Number.isFinite(i.loss))).toBe(true);
+    optimizer.dispose();
+    runtime.dispose();
+    disposeFaceModel(model);
   });
 
   it("adaptive's validation slice rejoins FR training once the policy and mu are frozen", async () => {

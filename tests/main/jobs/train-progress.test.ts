@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { trainProgress } from '../../../src/main/jobs/train-progress.ts';
+import type { StepInfo } from '../../../src/main/engine/train/trainer.ts';
+
+/** A fake job context that records what the job would show. */
+function recorder(): { ctx: { progress(done: number, total: number): void; setPhase(phase: string): void }; seen: string[] } {
+  const seen: string[] = [];
+  return { seen, ctx: { progress: (done, total) => void seen.push(`${done}/${total}`), setPhase: (phase) => void seen.push(phase) } };
+}
+
+const step = (epoch: number, s: number): StepInfo => ({ epoch, step: s, stepsPerEpoch: 2, loss: 1, imagesPerSecond: 10, etaSeconds: 5 });
+
+describe("a training job's progress", () => {
+  it('counts the run\'s steps over all its epochs when there is no reference', () => {
+    const { ctx, seen } = recorder();
+    const p = trainProgress(ctx);
+    p.step(step(0, 0), 3);
+    p.step(step(2, 1), 3);
+    expect(seen).toEqual(['1/6', '6/6']);
+  });
+
+  it("moves during adaptive's k = 2 reference, in a phase of its own, then counts the policy's epochs afresh", () => {
+    const { ctx, seen } = recorder();
+    const p = trainProgress(ctx);
+    p.step(step(0, 0), 4);
+    p.step(step(0, 1), 4);
+    for (const [e, s] of [[1, 0], [1, 1], [2, 0], [2, 1]]) p.referenceStep({ ...step(e, s), from: 1, until: 3 });
+    p.step(step(1, 0), 4);
+    p.step(step(3, 1), 4);
+    expect(seen).toEqual([
+      '1/8',
+      '2/8',
+      'training the k = 2 accuracy reference (2 epochs, before the policy acts)',
+      '1/4',
+      '2/4',
+      '3/4',
+      '4/4',
+      'training with the policy (from epoch 2 of 4)',
+      '1/6',
+      '6/6',
+    ]);
+  });
+});
