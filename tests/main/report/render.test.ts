@@ -79,6 +79,24 @@ describe('the report page', () => {
     expect(weak).toContain('An attacker holding its masked training set recognised 1 of 12 people');
     expect(page).not.toContain('Too weak to show anything');
   });
+
+  it("judges an attack's strength on each defended row's own undefended run, not on the first one (regression: scratch and pretrained none runs)", () => {
+    const attacks = renderReport(
+      reportData({
+        defences: [
+          entry({ runId: 'r-none', defense: 'none', attacks: [attack('whitebox', 0.75)] }),
+          entry({ runId: 'r-none-pre', defense: 'none', label: 'none pretrained', attacks: [attack('whitebox', 1 / 12)] }),
+          entry({ runId: 'r-a', defense: 'adaptive', attacks: [attack('whitebox', 0)] }),
+          entry({ runId: 'r-a-pre', defense: 'adaptive', label: 'adaptive pretrained', referenceRunId: 'r-none-pre', attacks: [attack('whitebox', 0)] }),
+          entry({ runId: 'r-dp', defense: 'dp-sgd', referenceRunId: null, attacks: [attack('whitebox', 0)] }),
+        ],
+      }),
+    ).match(/<section id="attacks">.*?<\/section>/s)![0];
+    const notes = attacks.match(/<p class="weak-attack">.*?<\/p>/g) ?? [];
+    expect(notes).toHaveLength(2);
+    expect(notes[0]).toContain('<b>Too weak to show anything for adaptive pretrained:</b> on their undefended model (run r-none-pre) the white-box model inversion attack recognised 1 of 12 people');
+    expect(notes[1]).toContain('Strength unknown for dp-sgd: no undefended run matches them');
+  });
 });
 
 describe('the privacy-vs-accuracy scatter', () => {

@@ -69,14 +69,30 @@ function attackCells(a: AttackResult | undefined, privateIdentities: number): st
   return `<td>${p ? `${p.recognised} of ${p.of}` : MISSING}</td><td>${pct(a.acc1)}</td><td>${pct(a.acc5)}</td><td>${num(a.knnDist, 3)}</td><td>${num(a.psnr, 1)}</td><td>${num(a.ssim, 3)}</td>`;
 }
 
-/** Says plainly when an attack fails on the undefended model (then its results on the defences mean nothing), or was not run there. */
+/**
+ * Says plainly when an attack fails on the undefended model (then its results on the defences mean
+ * nothing), or was not run there: one note per undefended run the defended rows are measured
+ * against (`referenceOf`), naming the rows when there are several (e.g. scratch and pretrained).
+ */
 function strengthNote(data: ReportData, kind: string): string {
-  const ref = data.defences.find((d) => d.defense === 'none')?.attacks.find((a) => a.kind === kind && a.acc1 !== null);
+  const defended = data.defences.filter((d) => d.defense !== 'none');
+  const refs = defended.length ? [...new Set(defended.map((d) => referenceOf(data, d)))] : [referenceOf(data)];
+  const rowsOf = (ref: DefenceEntry | null): DefenceEntry[] | null => (refs.length > 1 ? defended.filter((d) => referenceOf(data, d) === ref) : null);
+  return refs.map((ref) => referenceNote(data, kind, ref, rowsOf(ref))).join('');
+}
+
+/** The note for one reference; `rows`: the defended rows it is the reference of, when it is one of several. */
+function referenceNote(data: ReportData, kind: string, ref: DefenceEntry | null, rows: DefenceEntry[] | null): string {
+  const result = ref?.attacks.find((a) => a.kind === kind && a.acc1 !== null);
   const name = esc(attackName(kind));
-  if (!ref) return `<p class="weak-attack">Strength unknown: the ${name} attack was not run on an undefended model, so its results below cannot show what a defence prevents.</p>`;
-  if (!isWeak(ref, data.privateIdentities)) return '';
-  const p = peopleRecognised(ref, data.privateIdentities);
-  return `<p class="weak-attack"><b>Too weak to show anything:</b> on the undefended model the ${name} attack recognised ${p.recognised} of ${p.of} people, no more than ${WEAK_ATTACK_CHANCE_MULTIPLE} times chance (chance: 1 in ${p.of}). A defence looking safe against an attack that fails without any defence means nothing, so the verdicts do not count it. A stronger attack profile (<code>veil attack --profile standard</code>) may do better.</p>`;
+  const whose = rows ? ` for ${rows.map((d) => esc(d.label)).join(', ')}` : '';
+  const model = rows && ref ? `their undefended model (run ${esc(ref.runName)})` : 'the undefended model';
+  const unknown = (why: string): string => `<p class="weak-attack">Strength unknown${whose}: ${why}, so its results below cannot show what a defence prevents.</p>`;
+  if (!ref) return unknown(`no undefended run matches ${rows ? 'them' : 'the defended runs'} to run the ${name} attack on`);
+  if (!result) return unknown(`the ${name} attack was not run on ${rows ? model : 'an undefended model'}`);
+  if (!isWeak(result, data.privateIdentities)) return '';
+  const p = peopleRecognised(result, data.privateIdentities);
+  return `<p class="weak-attack"><b>Too weak to show anything${whose}:</b> on ${model} the ${name} attack recognised ${p.recognised} of ${p.of} people, no more than ${WEAK_ATTACK_CHANCE_MULTIPLE} times chance (chance: 1 in ${p.of}). A defence looking safe against an attack that fails without any defence means nothing, so the verdicts do not count it. A stronger attack profile (<code>veil attack --profile standard</code>) may do better.</p>`;
 }
 
 export function attacksSection(data: ReportData): string {
