@@ -97,6 +97,23 @@ describe('the report page', () => {
     expect(notes[0]).toContain('<b>Too weak to show anything for adaptive pretrained:</b> on their undefended model (run r-none-pre) the white-box model inversion attack recognised 1 of 12 people');
     expect(notes[1]).toContain('Strength unknown for dp-sgd: no undefended run matches them');
   });
+
+  it("marks a row's S3 as resting on a weak attack only when its own undefended run's attack is weak (regression)", () => {
+    const table = renderReport(
+      reportData({
+        defences: [
+          entry({ runId: 'r-none', defense: 'none', attacks: [attack('whitebox', 0.75)] }),
+          entry({ runId: 'r-none-pre', defense: 'none', label: 'none pretrained', attacks: [attack('whitebox', 1 / 12)] }),
+          entry({ runId: 'r-a', defense: 'adaptive', attacks: [attack('whitebox', 0)], s3: 1 }),
+          entry({ runId: 'r-a-pre', defense: 'adaptive', label: 'adaptive pretrained', referenceRunId: 'r-none-pre', attacks: [attack('whitebox', 0)], s3: 1 }),
+        ],
+      }),
+    ).match(/<section id="accuracy-privacy">.*?<\/section>/s)![0];
+    const row = (label: string): string => table.match(new RegExp(`<tr><td>${label}</td>.*?</tr>`))![0];
+    expect(row('adaptive')).toContain('<td>1.000</td>');
+    expect(row('adaptive')).not.toContain('class="weak"');
+    expect(row('adaptive pretrained')).toContain('1.000<sup class="weak"');
+  });
 });
 
 describe('the privacy-vs-accuracy scatter', () => {

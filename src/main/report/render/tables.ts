@@ -26,6 +26,17 @@ export function weakKinds(data: ReportData): Set<string> {
   return weak;
 }
 
+/**
+ * The attack kinds too weak on the undefended run that speaks for this row (a `none` row speaks for
+ * itself): with a scratch and a pretrained `none` in one report, each row is judged on its own.
+ * A row with no matching undefended run keeps the report-wide set (its strength is unknown).
+ */
+function weakKindsFor(data: ReportData, d: DefenceEntry): Set<string> {
+  const ref = d.defense === 'none' ? d : referenceOf(data, d);
+  if (!ref) return weakKinds(data);
+  return new Set(ref.attacks.filter((a) => a.acc1 !== null && isWeak(a, data.privateIdentities)).map((a) => a.kind));
+}
+
 const WEAK_MARK = '<sup class="weak" title="from an attack too weak on the undefended model: says little">&dagger;</sup>';
 
 /** S3 and S4 come from the white-box and black-box attacks (DESIGN.md section 6). */
@@ -37,8 +48,9 @@ export function accuracyPrivacySection(data: ReportData): string {
   const weak = weakKinds(data);
   const rows = data.defences.map((d) => {
     const a = d.accuracy;
+    const rowWeak = weakKindsFor(data, d);
     const extra = [d.meanK !== null ? `mean k ${d.meanK.toFixed(2)}` : '', d.epsilon !== null ? `&epsilon; ${d.epsilon.toFixed(2)}` : ''].filter(Boolean).join(', ');
-    return `<tr><td>${esc(d.label)}${extra ? ` <small>(${extra})</small>` : ''}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${sCell(d.s3, weak.has('whitebox'))}</td><td>${sCell(d.s4, weak.has('blackbox'))}</td><td>${scorePp(d)}${(weak.has('whitebox') && d.s3 !== null) || (weak.has('blackbox') && d.s4 !== null) ? WEAK_MARK : ''}</td></tr>`;
+    return `<tr><td>${esc(d.label)}${extra ? ` <small>(${extra})</small>` : ''}</td><td>${d.seed}</td><td>${pct(a?.identification)}</td><td>${pct(a?.verification)}</td><td>${pct(a?.tarAtFar1e2)}</td><td>${pct(a?.tarAtFar1e3)}</td><td>${ratio(d.scoreCls?.identification)}</td><td>${ratio(d.scoreCls?.verification)}</td><td>${num(d.s1, 3)}</td><td>${num(d.s2, 3)}</td><td>${sCell(d.s3, rowWeak.has('whitebox'))}</td><td>${sCell(d.s4, rowWeak.has('blackbox'))}</td><td>${scorePp(d)}${(rowWeak.has('whitebox') && d.s3 !== null) || (rowWeak.has('blackbox') && d.s4 !== null) ? WEAK_MARK : ''}</td></tr>`;
   });
   const groups = groupByLabel(data.defences);
   const multi = [...groups.values()].some((g) => g.length > 1);
