@@ -96,7 +96,7 @@ export interface SaveArgs {
 }
 
 /** Named tensors of the checkpoint, in order; `owned` are temporaries to dispose after reading. */
-async function collect(args: SaveArgs): Promise<{ entries: { name: string; kind: TensorKind; tensor: tf.Tensor }[]; owned: tf.Tensor[] }> {
+async function collect(args: Pick<SaveArgs, 'params' | 'optimizer' | 'parts'>): Promise<{ entries: { name: string; kind: TensorKind; tensor: tf.Tensor }[]; owned: tf.Tensor[] }> {
   const entries: { name: string; kind: TensorKind; tensor: tf.Tensor }[] = [];
   for (const [name, v] of args.params.vars) entries.push({ name, kind: 'param', tensor: v });
   const slots = await args.optimizer.getWeights();
@@ -209,10 +209,12 @@ export async function restoreInto(ck: LoadedCheckpoint, params: Params, optimize
  */
 export async function snapshotTraining(params: Params, optimizer: tf.Optimizer): Promise<LoadedCheckpoint> {
   const ck: LoadedCheckpoint = { manifest: { adamPowers: await adamPowers(optimizer) } as CheckpointManifest, params: new Map(), optimizer: new Map(), parts: new Map() };
-  for (const [name, v] of params.vars) ck.params.set(name, Float32Array.from(await v.data()));
-  for (const w of await optimizer.getWeights()) {
-    ck.optimizer.set(w.name === 'iter' ? 'iter' : params.local(w.name), { shape: w.tensor.shape, values: Float32Array.from(await w.tensor.data()) });
-    if (w.name === 'iter') w.tensor.dispose();
+  const { entries, owned } = await collect({ params, optimizer });
+  for (const e of entries) {
+    const values = Float32Array.from(await e.tensor.data());
+    if (e.kind === 'param') ck.params.set(e.name, values);
+    else ck.optimizer.set(e.name, { shape: e.tensor.shape, values });
   }
+  tf.dispose(owned);
   return ck;
 }
