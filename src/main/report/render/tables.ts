@@ -18,12 +18,12 @@ function ratio(v: number | null | undefined): string {
 
 /** The attack kinds measured too weak on the undefended model (at most twice chance there): their scores say little. */
 export function weakKinds(data: ReportData): Set<string> {
-  const weak = new Set<string>();
-  for (const d of data.defences) {
-    if (d.defense !== 'none') continue;
-    for (const a of d.attacks) if (a.acc1 !== null && isWeak(a, data.privateIdentities)) weak.add(a.kind);
-  }
-  return weak;
+  return new Set(data.defences.filter((d) => d.defense === 'none').flatMap((d) => weakOn(data, d)));
+}
+
+/** The kinds of the attacks measured on `none` that recognised at most twice chance there. */
+function weakOn(data: ReportData, none: DefenceEntry): string[] {
+  return none.attacks.filter((a) => a.acc1 !== null && isWeak(a, data.privateIdentities)).map((a) => a.kind);
 }
 
 /**
@@ -34,7 +34,7 @@ export function weakKinds(data: ReportData): Set<string> {
 function weakKindsFor(data: ReportData, d: DefenceEntry): Set<string> {
   const ref = d.defense === 'none' ? d : referenceOf(data, d);
   if (!ref) return weakKinds(data);
-  return new Set(ref.attacks.filter((a) => a.acc1 !== null && isWeak(a, data.privateIdentities)).map((a) => a.kind));
+  return new Set(weakOn(data, ref));
 }
 
 const WEAK_MARK = '<sup class="weak" title="from an attack too weak on the undefended model: says little">&dagger;</sup>';
