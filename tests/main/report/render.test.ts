@@ -3,6 +3,7 @@ import { renderReport, SECTION_IDS } from '../../../src/main/report/render/page.
 import { paretoFront, scatterSvg } from '../../../src/main/report/render/scatter.ts';
 import { spread } from '../../../src/main/report/render/format.ts';
 import { attack, entry, reportData } from './fixtures.ts';
+import type { DefenceEntry } from '../../../src/main/report/model.ts';
 
 describe('the report page', () => {
   const page = renderReport(reportData());
@@ -80,17 +81,17 @@ describe('the report page', () => {
     expect(page).not.toContain('Too weak to show anything');
   });
 
+  /** A scratch `none` whose white-box attack is strong and a pretrained one whose attack is weak, each with its adaptive run. */
+  const scratchAndPretrained = (defended: Partial<DefenceEntry> = {}): DefenceEntry[] => [
+    entry({ runId: 'r-none', defense: 'none', attacks: [attack('whitebox', 0.75)] }),
+    entry({ runId: 'r-none-pre', defense: 'none', label: 'none pretrained', attacks: [attack('whitebox', 1 / 12)] }),
+    entry({ runId: 'r-a', defense: 'adaptive', attacks: [attack('whitebox', 0)], ...defended }),
+    entry({ runId: 'r-a-pre', defense: 'adaptive', label: 'adaptive pretrained', referenceRunId: 'r-none-pre', attacks: [attack('whitebox', 0)], ...defended }),
+  ];
+
   it("judges an attack's strength on each defended row's own undefended run, not on the first one (regression: scratch and pretrained none runs)", () => {
     const attacks = renderReport(
-      reportData({
-        defences: [
-          entry({ runId: 'r-none', defense: 'none', attacks: [attack('whitebox', 0.75)] }),
-          entry({ runId: 'r-none-pre', defense: 'none', label: 'none pretrained', attacks: [attack('whitebox', 1 / 12)] }),
-          entry({ runId: 'r-a', defense: 'adaptive', attacks: [attack('whitebox', 0)] }),
-          entry({ runId: 'r-a-pre', defense: 'adaptive', label: 'adaptive pretrained', referenceRunId: 'r-none-pre', attacks: [attack('whitebox', 0)] }),
-          entry({ runId: 'r-dp', defense: 'dp-sgd', referenceRunId: null, attacks: [attack('whitebox', 0)] }),
-        ],
-      }),
+      reportData({ defences: [...scratchAndPretrained(), entry({ runId: 'r-dp', defense: 'dp-sgd', referenceRunId: null, attacks: [attack('whitebox', 0)] })] }),
     ).match(/<section id="attacks">.*?<\/section>/s)![0];
     const notes = attacks.match(/<p class="weak-attack">.*?<\/p>/g) ?? [];
     expect(notes).toHaveLength(2);
@@ -99,16 +100,7 @@ describe('the report page', () => {
   });
 
   it("marks a row's S3 as resting on a weak attack only when its own undefended run's attack is weak (regression)", () => {
-    const table = renderReport(
-      reportData({
-        defences: [
-          entry({ runId: 'r-none', defense: 'none', attacks: [attack('whitebox', 0.75)] }),
-          entry({ runId: 'r-none-pre', defense: 'none', label: 'none pretrained', attacks: [attack('whitebox', 1 / 12)] }),
-          entry({ runId: 'r-a', defense: 'adaptive', attacks: [attack('whitebox', 0)], s3: 1 }),
-          entry({ runId: 'r-a-pre', defense: 'adaptive', label: 'adaptive pretrained', referenceRunId: 'r-none-pre', attacks: [attack('whitebox', 0)], s3: 1 }),
-        ],
-      }),
-    ).match(/<section id="accuracy-privacy">.*?<\/section>/s)![0];
+    const table = renderReport(reportData({ defences: scratchAndPretrained({ s3: 1 }) })).match(/<section id="accuracy-privacy">.*?<\/section>/s)![0];
     const row = (label: string): string => table.match(new RegExp(`<tr><td>${label}</td>.*?</tr>`))![0];
     expect(row('adaptive')).toContain('<td>1.000</td>');
     expect(row('adaptive')).not.toContain('class="weak"');
