@@ -44,10 +44,13 @@ export interface NoneReference {
 export function noneReferenceOf(store: Store, run: RunRecord): NoneReference {
   if (run.defense === 'none') return { run, note: null };
   const kind = modelKind(run.config);
-  const candidates = store.runs.list().filter((r) => r.datasetId === run.datasetId && r.seed === run.seed && r.defense === 'none' && r.status === 'done');
-  const match = candidates.find((r) => sameKind(modelKind(store.runs.resolve(r.id).config), kind));
-  if (match) return { run: match, note: null };
-  const others = candidates.map((r) => `${r.name} (${kindText(modelKind(store.runs.resolve(r.id).config))})`);
+  const candidates = store.runs
+    .list()
+    .filter((r) => r.datasetId === run.datasetId && r.seed === run.seed && r.defense === 'none' && r.status === 'done')
+    .map((r) => ({ run: r, kind: modelKind(store.runs.resolve(r.id).config) }));
+  const match = candidates.find((c) => sameKind(c.kind, kind));
+  if (match) return { run: match.run, note: null };
+  const others = candidates.map((c) => `${c.run.name} (${kindText(c.kind)})`);
   const backbone = kind.backbone === 'pretrained' ? '' : ` --backbone ${kind.backbone}`;
   return {
     run: null,
