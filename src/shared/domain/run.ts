@@ -30,7 +30,6 @@ export interface RunAccuracy {
   tarAtFar1e3: number | null;
 }
 
-/** What a finished training run reports (CLI.md `train`). */
 /**
  * acc_ref 'k2-reference' [ours]: a k = 2 frequency-MixUp network forked from the adaptive run at the
  * end of its warm-up (before it, the run is that network), holding out the same slice, trained on the
@@ -49,6 +48,7 @@ export interface AccuracyReference {
   wallSeconds: number;
 }
 
+/** What a finished training run reports (CLI.md `train`). */
 export interface TrainResult {
   runId: string;
   dataset: string;
