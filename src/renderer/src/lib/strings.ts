@@ -9,6 +9,10 @@ const SERIES_NAMES: Record<string, string> = {
   epsilon: 'DP ε spent',
   meanK: 'Mean k',
   valLoss: 'Held-out loss',
+  valAccuracy: 'Validation-slice accuracy',
+  valSmoothed: 'Validation-slice accuracy, smoothed',
+  accRef: 'Reference accuracy (acc_ref, the budget’s baseline)',
+  policyUpdates: 'Policy updates (total so far)',
 };
 
 export const t = {
