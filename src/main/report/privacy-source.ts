@@ -5,6 +5,7 @@
  * Nothing is computed here; what the evaluation has not measured stays null.
  */
 import type { AttackKind, CompareRow } from '../../shared/domain/attack.ts';
+import { isRecognised } from '../../shared/domain/attack-strength.ts';
 import { compareRuns } from '../jobs/compare.ts';
 import type { Store } from '../store/store.ts';
 import type { PrivacySource, RunPrivacy } from './gather.ts';
@@ -28,7 +29,7 @@ function attackOf(store: Store, kind: AttackKind, a: NonNullable<CompareRow['att
     psnr: a.psnr,
     ssim: a.ssim,
     targets: perPerson ? perPerson.length : null,
-    recognised: perPerson ? perPerson.filter((p) => p.acc1 > 0.5).length : null,
+    recognised: perPerson ? perPerson.filter((p) => isRecognised(p.acc1)).length : null,
     keyKnown: config.key ? config.key !== 'unknown' : null,
     judge,
     profile: config.profile ?? null,

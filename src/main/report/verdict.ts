@@ -3,7 +3,10 @@
  * strongest attack's judge Acc@1 on the defended model against the same attack on the undefended
  * one, and the accuracy cost). The thresholds are ours [ours]; `VERDICT_RULES` states them in the report.
  */
+import { WEAK_ATTACK_CHANCE_MULTIPLE } from '../../shared/domain/attack-strength.ts';
 import type { AttackResult, DefenceEntry } from './model.ts';
+
+export { WEAK_ATTACK_CHANCE_MULTIPLE };
 
 export type VerdictLevel = 'reference' | 'not-assessed' | 'no-reference' | 'inconclusive' | 'protects' | 'partial' | 'no-protection';
 
@@ -19,8 +22,6 @@ export interface Verdict {
 
 /** A defence "protects" when the attacker recognises at most this share of the people it recognised without it [ours]. */
 export const PROTECT_RATIO = 1 / 3;
-/** An attack that recognises at most this many times chance on the undefended model shows nothing [ours]. */
-export const WEAK_ATTACK_CHANCE_MULTIPLE = 2;
 /** Accuracy cost the user accepts by default, in points (the adaptive defence's budget, DESIGN.md 5.4). */
 export const DEFAULT_BUDGET_POINTS = 2;
 

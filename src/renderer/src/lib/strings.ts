@@ -209,7 +209,12 @@ export const t = {
     thisRun: 'This run',
     reference: 'Undefended run (reference)',
     noReference: 'No finished attack of this kind on an undefended run of this dataset and seed trained the same way (backbone, profile, input size) yet: train or attack one for the reference.',
-    chance: 'Blind guess',
+    chance: 'Blind guess (chance)',
+    isReference: 'This is the undefended run: it is the reference set beside the same attack on the defended runs of this dataset and seed.',
+    recognised: (r: number, of: number, ref: { recognised: number; of: number } | null) =>
+      `The judge recognised ${r} of ${of} people${ref ? ` (on the undefended run: ${ref.recognised} of ${ref.of})` : ''}. A person counts when the judge names them for more than half of their reconstructions; a blind guess names 1 in ${of}.`,
+    tooWeak: (onThis: boolean, r: number, of: number) =>
+      `Too weak to show anything: ${onThis ? 'this attack recognises' : 'on the undefended run this attack recognises'} ${r} of ${of} people, at most twice chance. A defence looking safe against an attack that fails without any defence means nothing (the audit report does not count it); the standard attack profile may do better.`,
     perIdentity: 'Per identity: private faces beside what the attacker recovered',
     identified: 'judge: identified',
     notIdentified: 'judge: not identified',
