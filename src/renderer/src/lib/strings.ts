@@ -241,6 +241,9 @@ export const t = {
     scatterTitle: 'Privacy vs accuracy (Score_pp against Score_cls)',
     scatterNote: (d: string) => `Runs of dataset “${d}” (pick another dataset above). Score_pp = 0.4·mean(S1, S2) + 0.6·mean(S3, S4), partial while an S is missing; Score_cls = identification accuracy over the undefended run’s.`,
     noPoints: 'No run of this dataset has both scores yet: attack the runs (Attacks) and train the undefended reference.',
+    weakMark: 'from an attack too weak on the undefended run to show anything',
+    weakNote: (kinds: string) =>
+      `† From an attack too weak on the undefended run to show anything (${kinds}: it recognises at most twice chance there). A defence looking safe against an attack that fails without any defence means nothing, so these S3/S4, and the Score_pp they feed, overstate privacy; the audit report does not count such attacks in its verdicts.`,
     missingScores: (names: string) => `Not on the scatter yet (a score is missing): ${names}.`,
     writeReport: 'Write and open the audit report',
     writingReport: 'Writing the report…',
