@@ -220,6 +220,27 @@ describe('the studio views in Chromium', () => {
     await snap('view-attacks');
   }, 240_000);
 
+  it('keeps every view inside a 1024x700 window and the attack list’s columns beside the open attack', async () => {
+    await page.getByRole('table', { name: 'Attacks' }).getByRole('button', { name: 'baseline-run' }).click();
+    await expect.poll(() => page.locator('.scores-table').textContent(), { timeout: 10_000 }).toMatch(/This is the undefended run: it is the reference/);
+    expect(await page.locator('.scores-table').textContent()).not.toMatch(/No finished attack of this kind/);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    try {
+      const list = await page.getByRole('table', { name: 'Attacks' }).getByRole('columnheader', { name: 'Acc@1' }).boundingBox();
+      const open = await page.locator('article[aria-label^="Attack "]').boundingBox();
+      expect(list!.x + list!.width, 'the list’s last column ends before the open attack').toBeLessThanOrEqual(open!.x);
+      for (const view of ['Datasets', 'Defence Lab', 'Runs', 'Attacks', 'Compare', 'Export']) {
+        await nav(view);
+        await page.waitForTimeout(300);
+        const fit = await page.locator('main').evaluate((el) => ({ right: el.getBoundingClientRect().right, wide: el.scrollWidth - el.clientWidth }));
+        expect(fit.right, `${view}: main ends inside the window`).toBeLessThanOrEqual(1024);
+        expect(fit.wide, `${view}: nothing wider than main`).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+  });
+
   it('compares runs: filters, sorting, a config diff showing only the differences, and seeds of one config grouped', async () => {
     expect(await api('runs.train', { dataset: 'faces', defense: 'none', profile: 'quick', epochs: 1, seed: 2, name: 'baseline-seed2', backbone: 'scratch' })).toMatchObject({ ok: true });
     expect(await api('attacks.start', { run: 'baseline-seed2', kind: 'reconstruction', profile: 'quick', publicFaces: 40, targets: 3 })).toMatchObject({ ok: true });
