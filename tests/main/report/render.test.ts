@@ -19,6 +19,12 @@ describe('the report page', () => {
     expect(page).toContain(`default-src 'none'; img-src data:`);
   });
 
+  it('keeps a "too weak to show anything" box on one printed page (regression: the PDF split it between pages 3 and 4)', () => {
+    const print = /@media print\{([\s\S]*?)\}\}/.exec(page)?.[1] ?? '';
+    const avoid = [...print.matchAll(/([^{}]+)\{break-inside:avoid\}/g)].flatMap((m) => m[1].split(','));
+    expect(avoid).toContain('.weak-attack');
+  });
+
   it('escapes names that come from users', () => {
     expect(page).toContain('&lt;faces&gt;');
     expect(page).not.toContain('<faces>');

@@ -37,7 +37,7 @@ table.faces img{display:block;width:60px;height:60px;image-rendering:pixelated}t
 li.verdict p.caveat{font-size:13px;color:#6b4a00}
 .weak-attack{background:#fff6e5;border-left:6px solid #f0a500;padding:8px 12px;margin:14px 0 4px}.weak-note{font-size:13px;color:#6b4a00}sup.weak{color:#b06000}
 .banner{background:#fbd9d7;border-left:6px solid #c5221f;padding:10px 14px;margin:12px 0;font-weight:600}
-@media print{main{padding:0}h2,h3{break-after:avoid}.grids{display:block}.grids>div,section#software{break-inside:avoid}table,figure,li.verdict{break-inside:avoid}table{font-size:10.5px}th,td{padding:2px 4px}}
+@media print{main{padding:0}h2,h3{break-after:avoid}.grids{display:block}.grids>div,section#software{break-inside:avoid}table,figure,li.verdict,.weak-attack{break-inside:avoid}table{font-size:10.5px}th,td{padding:2px 4px}}
 `;
 
 function cell(image: { caption: string; dataUri: string } | undefined, alt: string): string {
