@@ -293,6 +293,17 @@ describe('the studio views in Chromium', () => {
     await report.close();
   }, 120_000);
 
+  it('says what to do for a dataset without runs in Compare, with no scatter or report button for it', async () => {
+    expect(await api('datasets.synth', { name: 'no-runs-yet', identities: 4, perIdentity: 4, size: 32 })).toMatchObject({ ok: true });
+    await nav('Compare');
+    const filter = page.getByRole('form', { name: 'Filters' }).getByRole('combobox').first();
+    await filter.locator('option', { hasText: 'no-runs-yet' }).waitFor({ state: 'attached' });
+    await filter.selectOption({ label: 'no-runs-yet' });
+    await expect.poll(() => page.locator('main').textContent()).toMatch(/No runs of this dataset yet: train one in Runs/);
+    expect(await page.getByRole('button', { name: 'Write and open the audit report' }).count()).toBe(0);
+    await filter.selectOption('');
+  });
+
   it('raised no page error in any view', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -234,6 +234,7 @@ export const t = {
     pickHint: 'Tick two runs to see their config diff.',
     noRuns: 'No runs yet. Train some in Runs.',
     noMatch: 'No run matches these filters.',
+    noRunsOfDataset: 'No runs of this dataset yet: train one in Runs (the undefended one first, as the reference), then attack it in Attacks.',
     diffTitle: 'Config diff',
     onlyDifferences: 'Only differences',
     diffCount: (d: number, n: number) => `${d} of ${n} settings differ`,

@@ -45,9 +45,10 @@ export class CompareState {
     api.on('runs.changed', again);
   }
 
-  /** The scatter needs one dataset: the filtered one, else the newest run's. */
+  /** The scatter needs one dataset with runs: the filtered one (null while it has none), else the newest run's. */
   get scatterDataset(): string | null {
-    return this.dataset || this.runs.list[0]?.datasetId || null;
+    if (this.dataset) return this.runs.list.some((r) => r.datasetId === this.dataset) ? this.dataset : null;
+    return this.runs.list[0]?.datasetId ?? null;
   }
 
   async loadScores(dataset: string): Promise<void> {
