@@ -72,8 +72,9 @@ async function faceSet(name: FaceSet['name'], all: Uint8Array, rows: readonly nu
   const kept = coefficientsOf(pixels, view.kept, view.planes); // = the leaked set with the key known (plain masking leaks raw coefficients)
   const bm = blockMeans(pixels);
   const thumbs = Float64Array.from((await bm.centred.data()) as Float32Array);
-  const mean = Array.from((await tf.tidy(() => bm.mean.mean(0)).data()) as Float32Array);
-  tf.dispose([bm.centred, bm.mean]);
+  const meanOf = tf.tidy(() => bm.mean.mean(0));
+  const mean = Array.from((await meanOf.data()) as Float32Array);
+  tf.dispose([bm.centred, bm.mean, meanOf]);
   return { name, labels, pixels, kept, thumbs, mean, gallery };
 }
 

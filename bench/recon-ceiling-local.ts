@@ -105,7 +105,7 @@ export async function localRidgeR2(pixels: tf.Tensor4D, labels: readonly number[
   for (const id of ids) {
     const idx = tf.tensor1d(labels.flatMap((l, i) => (l === id ? [i] : [])), 'int32');
     const px = tf.gather(pixels, idx) as tf.Tensor4D;
-    const both = tf.concat([px, tf.reverse(px, 2)]) as tf.Tensor4D;
+    const both = tf.tidy(() => tf.concat([px, tf.reverse(px, 2)]) as tf.Tensor4D);
     const [feat, th, own, ownT] = [localFeatures(both, view, radius), lumaThumbs(both), localFeatures(px, view, radius), lumaThumbs(px)];
     parts.push(await stats(feat, th));
     held.push({ a: (await own.data()) as Float32Array, t: (await ownT.data()) as Float32Array });

@@ -1,22 +1,25 @@
 /**
- * Reconstruction ceiling analysis (issue #11): `node bench/recon-ceiling.ts --data-dir DIR --run R [--seed 1] [--draws 2]`
+ * Reconstruction ceiling analysis (issue #11): `node bench/recon-ceiling.ts --data-dir DIR --run R [--seed 1] [--draws 3]`
  * for a trained plain frequency-masking (ppfr-fd) run, key known. Prints the judge's Acc@1/Acc@5 of
  * the low-resolution stage's images (thumbnail up-sampled + exact kept channels, x1 or x6) built from
  * oracle thumbnails (ANALYSIS), simulated predictors of a given R^2, and the attack's own ridge on the
  * public identities; then two locality checks, and wall, CPU seconds and peak RSS.
  */
+import * as tf from '@tensorflow/tfjs';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { energyFeatures, fitRidge, leaveIdentityOut, poolByLabel, predictRidge, THUMBNAIL } from '../src/main/engine/attacks/reconstruction/thumbnail.ts';
 import { disposeCeiling, judgeThumbnails, loadCeiling, type Ceiling, type FaceSet, type JudgeRow } from './recon-ceiling-data.ts';
 import { gradientCorrelations, localRidgeR2 } from './recon-ceiling-local.ts';
 import { permutation, rSquared, simulatePredictor } from './recon-ceiling-sim.ts';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, run: { type: 'string' }, seed: { type: 'string', default: '1' }, draws: { type: 'string', default: '2' } } });
-if (!values['data-dir'] || !values.run) throw new Error('usage: node bench/recon-ceiling.ts --data-dir DIR --run R [--seed 1] [--draws 2]');
+const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, run: { type: 'string' }, seed: { type: 'string', default: '1' }, draws: { type: 'string', default: '3' } } });
+if (!values['data-dir'] || !values.run) throw new Error('usage: node bench/recon-ceiling.ts --data-dir DIR --run R [--seed 1] [--draws 3]');
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
+const load0 = loadavg()[0];
 
-/** One printed row; `acc1Range`: min and max Acc@1 over the simulated predictor's draws (the row holds their means). */
+/** One printed row; `acc1Range`: min and max Acc@1 over the simulated predictor's draws (the row holds their means; absent with one draw). */
 interface Line { section: string; variant: string; set: FaceSet; r2: number | null; row: JudgeRow; acc1Range?: [number, number] }
 const lines: Line[] = [];
 const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
@@ -57,7 +60,7 @@ async function simulated(c: Ceiling, seed: number, draws: number): Promise<void>
       const rows = runs.map((x) => x.rows[v][1]);
       const acc1 = rows.map((x) => x.acc1);
       const row = { acc1: meanOf(acc1), acc5: meanOf(rows.map((x) => x.acc5)), knn: meanOf(rows.map((x) => x.knn)), n: rows[0].n };
-      lines.push({ section: '2 simulated predictor (ANALYSIS)', variant: `r ${r}, ${variant}${draws > 1 ? `, mean of ${draws} draws` : ''}`, set: s, r2: meanOf(runs.map((x) => x.r2)), row, acc1Range: [Math.min(...acc1), Math.max(...acc1)] });
+      lines.push({ section: '2 simulated predictor (ANALYSIS)', variant: `r ${r}, ${variant}${draws > 1 ? `, mean of ${draws} draws` : ''}`, set: s, r2: meanOf(runs.map((x) => x.r2)), row, ...(draws > 1 ? { acc1Range: [Math.min(...acc1), Math.max(...acc1)] as [number, number] } : {}) });
     });
   }
 }
@@ -89,7 +92,7 @@ function printTable(c: Ceiling): void {
   console.log('|---|---|---|---|---|---|---|---|---|');
   for (const l of lines) {
     const against = `${l.set.name} centroids (${l.set.gallery.classes})`;
-    const range = l.acc1Range && l.acc1Range[0] !== l.acc1Range[1] ? ` (${pct(l.acc1Range[0])}-${pct(l.acc1Range[1])})` : '';
+    const range = l.acc1Range ? ` (${pct(l.acc1Range[0])}-${pct(l.acc1Range[1])})` : '';
     console.log(`| ${l.section} | ${l.variant} | ${against} | ${l.row.n} | ${pct(1 / l.set.gallery.classes)} | ${l.r2 === null ? '-' : l.r2.toFixed(3)} | ${pct(l.row.acc1)}${range} | ${pct(l.row.acc5)} | ${l.row.knn.toFixed(3)} |`);
   }
 }
@@ -125,4 +128,4 @@ try {
   disposeCeiling(c);
 }
 const cpu = process.cpuUsage(cpu0);
-console.log(`\nwall ${((performance.now() - t0) / 1000).toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user + system), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
+console.log(`\nwall ${((performance.now() - t0) / 1000).toFixed(1)} s, CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s (user + system), peak RSS ${Math.round(process.resourceUsage().maxRSS / 1024)} MB; load average (1 min) ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end; ${tf.memory().numTensors} tensors left (the engine's cached DCT basis)`);
