@@ -61,6 +61,7 @@ function judgeRequest(store: Store, dataDir: string, runName: string): { req: At
   if (!checkpoint || pub.length === 0) throw new Error(`run "${run.name}" has no checkpoint or its dataset no public identities`);
   const train = rows.filter((r) => r.split === 'train').map((r) => ({ row: r.cacheIndex, label: classOf.get(r.label)! }));
   const dataset = { cacheFile: join(dataDir, ds.cacheFile), count: ds.images, size: ds.size, channels: ds.channels, embeddingsFile: embeddingCacheFile(dataDir, ds.id, ds.cacheHash, JUDGE_VERSION) };
+  // `public` is a placeholder: loadAttackJudge reads only the dataset, private rows, judge, profile and seed
   const req: AttackRequest = { kind: 'reconstruction', attackId: 'bench-ceiling', seed: 1, profile: 'standard', backend: null, key: 'known', judge: 'pretrained', targets: null, defense: run.defense, checkpointDir: checkpoint, dataset, private: { train, heldout: [], classes: labels.length }, public: { kind: 'synthetic', seed: 1, identities: 0, perIdentity: 0, name: 'unused' }, outDir: '', options: {} };
   return { req, publicRows: { rows: pub.map((r) => r.cacheIndex), labels: pub.map((r) => pubIds.indexOf(r.label)) }, dataset: ds.name, checkpoint };
 }

@@ -81,6 +81,7 @@ async function attackStage(c: Ceiling): Promise<{ r2: number; meanOnlyR2: number
     const p = predictRidge(model, Float32Array.from(test.flatMap((r) => Array.from(f.subarray(r * d.d, (r + 1) * d.d)))), test.length);
     test.forEach((r, k) => pred.set(p.subarray(k * d.t, (k + 1) * d.t), r * d.t));
   }
+  // the plane mean added back is all public faces' (the attack adds that of the faces its map was fitted on: one brightness number)
   await judgeBoth(c, '3 attack stage, public (left-out identity)', 'ridge on kept-channel energies (no decoder)', s, pred, { gains: [1, THUMBNAIL.judgeGain], r2: check.r2 });
   return check;
 }
