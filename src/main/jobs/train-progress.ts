@@ -28,8 +28,8 @@ export function trainProgress(ctx: Pick<JobContext, 'progress' | 'setPhase'>): T
       ctx.progress((info.epoch - info.from) * info.stepsPerEpoch + info.step + 1, epochs * info.stepsPerEpoch);
     },
     step(info, epochs) {
-      const done = info.epoch * info.stepsPerEpoch + info.step + 1;
-      const total = info.stepsPerEpoch * (epochs ?? 1);
+      // the trainer's count, not epoch x steps per epoch: epochs lengthen when adaptive's validation slice rejoins
+      const [done, total] = [info.globalStep, info.totalSteps];
       if (inReference) {
         inReference = false;
         offset = done - 1;

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { LabPreviewResponse } from '../../../src/shared/domain/lab.ts';
@@ -62,6 +62,22 @@ describe('lab.preview (Defence Lab pictures from the engine worker)', () => {
     const r = await preview({ run: 'fd' });
     expect(r.channels.filter((c) => c.kept).map((c) => c.index)).toEqual([3, 17, 40]);
     expect(r.selection).toMatchObject({ source: 'run', runId: 'run_fd' });
+  });
+
+  it("reads a running run's checkpoint during its commit without touching the folders (the trainer's next rename must still succeed)", async () => {
+    // between the commit's 'aside' and 'in': the previous version is renamed aside, the new one not yet in place
+    const datasetId = b.store.datasets.resolve('lab-faces').id;
+    b.store.runs.create({ id: 'run_live', name: 'live', datasetId, defense: 'ppfr-fd', seed: 1, config: {} });
+    const dir = join(b.dataDir, 'runs', 'run_live', 'checkpoint');
+    const previous = join(b.dataDir, 'runs', 'run_live', '.checkpoint.previous');
+    mkdirSync(previous, { recursive: true });
+    const frontEnd = { planes: 1, kept: [5, 9], permutation: [1, 0], mean: [0, 0], std: [1, 1], energy: Array.from({ length: 64 }, (_, i) => 64 - i), gates: null };
+    writeFileSync(join(previous, 'checkpoint.json'), JSON.stringify({ format: 2, frontEnd }));
+    b.store.runs.setCheckpoint('run_live', 1, 0, dir, 'hash');
+    const r = await preview({ run: 'live' });
+    expect(r.channels.filter((c) => c.kept).map((c) => c.index)).toEqual([5, 9]);
+    // a reader that "recovered" the folder here would make the trainer's rename of its new version fail
+    expect([existsSync(dir), existsSync(previous)]).toEqual([false, true]);
   });
 
   it('says which image is missing', async () => {

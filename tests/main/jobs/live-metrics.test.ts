@@ -11,7 +11,7 @@ describe('live training metrics as pushed events', () => {
     const clock = { t: 0 };
     return { sent, clock, live: liveMetrics(bus, 'run_x', () => clock.t) };
   }
-  const step = (epoch: number, s: number) => ({ epoch, step: s, stepsPerEpoch: 10, loss: 2 - s / 10, imagesPerSecond: 50, etaSeconds: 12.4 });
+  const step = (epoch: number, s: number) => ({ epoch, step: s, stepsPerEpoch: 10, globalStep: epoch * 10 + s + 1, totalSteps: 30, loss: 2 - s / 10, imagesPerSecond: 50, etaSeconds: 12.4 });
 
   it('throttles step events to about five a second but always sends an epoch’s last step', () => {
     const { sent, clock, live } = setup();

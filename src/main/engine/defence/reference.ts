@@ -45,7 +45,8 @@ export interface ReferenceStepInfo extends StepInfo {
 export async function trainAdaptive(o: AdaptiveTraining): Promise<TrainOutcome> {
   const cfg = o.model.config;
   const a = cfg.defence.adaptive;
-  if (a?.accRef !== 'k2-reference' || o.runtime.reference) return train(o.model, o.optimizer, o.data, o.hooks, o.start, o.parallel);
+  // a run no longer than its warm-up is all k = 2: the policy never acts, so there is nothing to refer to
+  if (a?.accRef !== 'k2-reference' || o.runtime.reference || warmupEnd(a, cfg.epochs) >= cfg.epochs) return train(o.model, o.optimizer, o.data, o.hooks, o.start, o.parallel);
   const from = warmupEnd(a, cfg.epochs);
   let start = o.start;
   if (start.position.epoch < from) {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { readPixelCache } from '../../data/cache/pixel-cache.ts';
 import { selectBackend } from '../backend/select-backend.ts';
-import { recoverDirectory } from '../../data/fs/atomic.ts';
+import { previousSibling } from '../../data/fs/atomic.ts';
 import type { FrontEndState } from '../masking/front-end.ts';
 import { CHECKPOINT_FORMAT, type CheckpointManifest } from '../train/checkpoint.ts';
 import { channelEnergy, labPictures, type LabOutput } from './preview.ts';
@@ -41,11 +41,16 @@ async function cachePixels(req: LabRequest): Promise<Uint8Array> {
 
 /**
  * A run's frozen front end from its checkpoint's manifest alone: the weights (megabytes, hashed on
- * load) are not read. `frontEnd` is the same in checkpoint formats 1 and 2.
+ * load) are not read. `frontEnd` is the same in checkpoint formats 1 and 2. Read-only: the run may
+ * be training and committing its next checkpoint, so during a commit (the folder renamed aside, the
+ * new one not yet in) the previous version is read where it is, never moved back.
  */
 async function frozenFrontEnd(dir: string): Promise<FrontEndState | null> {
-  recoverDirectory(dir);
-  const manifest = JSON.parse(await readFile(join(dir, 'checkpoint.json'), 'utf8')) as Pick<CheckpointManifest, 'format' | 'frontEnd'>;
+  const text = await readFile(join(dir, 'checkpoint.json'), 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return readFile(join(previousSibling(dir), 'checkpoint.json'), 'utf8');
+    throw err;
+  });
+  const manifest = JSON.parse(text) as Pick<CheckpointManifest, 'format' | 'frontEnd'>;
   if (manifest.format !== CHECKPOINT_FORMAT && manifest.format !== 1) throw new Error(`checkpoint format ${manifest.format} is not supported (expected ${CHECKPOINT_FORMAT})`);
   return manifest.frontEnd;
 }

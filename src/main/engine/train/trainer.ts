@@ -20,6 +20,10 @@ export interface StepInfo {
   epoch: number;
   step: number;
   stepsPerEpoch: number;
+  /** the run's optimizer steps taken, this one included (a resumed run's count goes on) */
+  globalStep: number;
+  /** the run's steps over all its epochs (epochs differ in length once adaptive's validation slice rejoins) */
+  totalSteps: number;
   loss: number;
   imagesPerSecond: number;
   etaSeconds: number;
@@ -133,6 +137,8 @@ export async function train(
         epoch,
         step,
         stepsPerEpoch: batches.length,
+        globalStep,
+        totalSteps,
         loss: value,
         imagesPerSecond: rate,
         etaSeconds: Math.round(((totalSteps - globalStep) * cfg.batch) / rate),

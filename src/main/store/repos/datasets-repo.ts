@@ -150,9 +150,22 @@ export class DatasetsRepo {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
-      // the scalar columns as they are (id, name, kind, source, size, channels, seed, cacheFile, cacheHash), the rest as JSON
-      const { splitConfig, generator, report, identities: _i, images: _m, ...columns } = ds;
-      insertDataset.run({ ...columns, splitConfig: JSON.stringify(splitConfig), generator: generator === null ? null : JSON.stringify(generator), report: JSON.stringify(report), createdAt });
+      // every column named: a field added to NewDataset (or an extra one at run time) never slips into the insert unseen
+      insertDataset.run({
+        id: ds.id,
+        name: ds.name,
+        kind: ds.kind,
+        source: ds.source,
+        size: ds.size,
+        channels: ds.channels,
+        seed: ds.seed,
+        splitConfig: JSON.stringify(ds.splitConfig),
+        generator: ds.generator === null ? null : JSON.stringify(ds.generator),
+        cacheFile: ds.cacheFile,
+        cacheHash: ds.cacheHash,
+        report: JSON.stringify(ds.report),
+        createdAt,
+      });
       for (const id of ds.identities) insertIdentity.run(ds.id, id.label, id.name, id.split);
       for (const im of ds.images) {
         insertImage.run(ds.id, im.label, im.split, im.cacheIndex, im.sourcePath, im.hash, im.width, im.height, Buffer.from(im.thumb));

@@ -105,6 +105,25 @@ describe('training under each defence', () => {
     disposeFaceModel(model);
   });
 
+  it('an adaptive run no longer than its warm-up trains to the end at k = 2, with no k = 2 reference (the policy never acts)', async () => {
+    // the default warm-up is 2 epochs: `veil train --defense adaptive --epochs 1` used to throw 'cannot resume at epoch 2'
+    const base = config('adaptive', 1);
+    const cfg = { ...base, defence: { ...base.defence, adaptive: { ...base.defence.adaptive!, warmupEpochs: 2 } } };
+    const { data, validation } = split(cfg);
+    const model = createFaceModel(cfg, data);
+    const optimizer = tf.train.adam(cfg.lr);
+    const runtime = new DefenceRuntime(model, data, validation);
+    const epochs: EpochInfo[] = [];
+    const outcome = await fit(model, optimizer, data, runtime, { onEpoch: (e) => void epochs.push(e) });
+    expect(outcome).toMatchObject({ status: 'done', position: { epoch: 1, step: 0 } });
+    expect(epochs).toHaveLength(1);
+    expect(epochs[0].defence!.meanK).toBe(2);
+    expect(runtime.result(3).accuracyReference).toBeNull();
+    optimizer.dispose();
+    runtime.dispose();
+    disposeFaceModel(model);
+  });
+
   it("adaptive's validation slice rejoins FR training once the policy and mu are frozen", async () => {
     const cfg = config('adaptive', 3);
     const { data, validation } = split(cfg);
