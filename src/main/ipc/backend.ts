@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { AppError } from '../../shared/contract/errors.ts';
 import { EventBus } from '../jobs/event-bus.ts';
 import { recoverCommittedFolders } from '../jobs/recover-folders.ts';
 import { recoverDeletedRuns } from '../jobs/delete-run.ts';
@@ -37,9 +38,20 @@ export interface Backend {
   close(): void;
 }
 
+/** The data folder's store; a folder or database the studio cannot open is an IO error that says what to do (not an unexpected one). */
+function openDataDir(dataDir: string): Store {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    return openStore(join(dataDir, 'veil.sqlite'));
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (!code || err instanceof AppError) throw err;
+    throw new AppError('IO', `Cannot open the data folder ${dataDir} (${code}: ${(err as Error).message}). Point --data-dir (or VEIL_HOME) at a folder you can write to.`);
+  }
+}
+
 export function openBackend({ dataDir, printPdf, opener }: { dataDir: string; printPdf?: PdfPrinter; opener?: Opener }): Backend {
-  mkdirSync(dataDir, { recursive: true });
-  const store = openStore(join(dataDir, 'veil.sqlite'));
+  const store = openDataDir(dataDir);
   store.runs.markInterrupted();
   store.attacks.markInterrupted();
   recoverCommittedFolders(store);
