@@ -46,14 +46,14 @@ export async function deleteRun(store: Store, dataDir: string, ref: string): Pro
 }
 
 /** Finishes or undoes the deletions a crash interrupted (start-up, before anything reads the folders). */
-export function recoverDeletedRuns(store: Store, dataDir: string): void {
+export function recoverDeletedRuns(store: Store, dataDir: string, alive: (pid: number) => boolean = processAlive): void {
   const root = join(dataDir, TRASH);
   if (!existsSync(root)) return;
   const runs = new Set(store.runs.list().map((r) => r.id));
   for (const name of readdirSync(root)) {
     const cut = name.lastIndexOf('-');
     const runId = name.slice(0, cut);
-    if (processAlive(Number(name.slice(cut + 1)))) continue;
+    if (alive(Number(name.slice(cut + 1)))) continue;
     const trash = join(root, name);
     if (runs.has(runId)) {
       const attackIds = existsSync(join(trash, 'attacks')) ? readdirSync(join(trash, 'attacks')) : [];
