@@ -27,21 +27,33 @@ export async function deleteRun(store: Store, dataDir: string, ref: string): Pro
   if (busy) throw new AppError('CONFLICT', `Attack ${busy.id} on run "${run.name}" is still ${busy.status}. Cancel the attack first (Cancel in the job bar, or stop its veil attack), then delete the run.`);
   const trash = join(dataDir, TRASH, `${run.id}-${process.pid}`);
   mkdirSync(join(trash, 'attacks'), { recursive: true });
-  for (const m of moves(dataDir, trash, run.id, attacks.map((a) => a.id))) if (existsSync(m.from)) renameSync(m.from, m.to);
-  store.runs.delete(run.id);
+  const moved: { from: string; to: string }[] = [];
+  try {
+    for (const m of moves(dataDir, trash, run.id, attacks.map((a) => a.id))) {
+      if (!existsSync(m.from)) continue;
+      renameSync(m.from, m.to);
+      moved.push(m);
+    }
+    store.runs.delete(run.id);
+  } catch (err) {
+    // a folder that cannot move (in use, no permission) or a busy database: what moved goes back, the run stays whole
+    for (const m of moved.reverse()) renameSync(m.to, m.from);
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new AppError('IO', `Cannot delete run "${run.name}" (${code}: ${(err as Error).message}). Nothing was deleted; close what uses its files and try again.`);
+  }
   await rm(trash, { recursive: true, force: true });
   return run.id;
 }
 
 /** Finishes or undoes the deletions a crash interrupted (start-up, before anything reads the folders). */
-export function recoverDeletedRuns(store: Store, dataDir: string): void {
+export function recoverDeletedRuns(store: Store, dataDir: string, alive: (pid: number) => boolean = processAlive): void {
   const root = join(dataDir, TRASH);
   if (!existsSync(root)) return;
   const runs = new Set(store.runs.list().map((r) => r.id));
   for (const name of readdirSync(root)) {
     const cut = name.lastIndexOf('-');
     const runId = name.slice(0, cut);
-    if (processAlive(Number(name.slice(cut + 1)))) continue;
+    if (alive(Number(name.slice(cut + 1)))) continue;
     const trash = join(root, name);
     if (runs.has(runId)) {
       const attackIds = existsSync(join(trash, 'attacks')) ? readdirSync(join(trash, 'attacks')) : [];

@@ -183,6 +183,11 @@ async function runWorker(deps: TrainJobDeps, runId: string, opts: WorkerOptions,
       deps.store.runs.finish(runId, 'interrupted', null, err.message);
       throw new AppError('INTERNAL', `${err.message} The run is marked interrupted: resume it with \`veil train --resume ${runId}\`.`);
     }
+    if (err instanceof AppError && err.code === 'IO') {
+      // the disk or a path refused (full, read-only): nothing wrong with the run, which resumes from its last checkpoint
+      deps.store.runs.finish(runId, 'interrupted', null, err.message);
+      throw new AppError('IO', `${err.message} The run is marked interrupted: once that is fixed, resume it with \`veil train --resume ${runId}\`.`);
+    }
     if (!(err instanceof AppError && err.code === 'CANCELLED')) deps.store.runs.finish(runId, 'failed', null, (err as Error).message);
     throw err;
   } finally {

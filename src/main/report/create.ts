@@ -41,6 +41,13 @@ export function reportFormat(out: string): 'html' | 'pdf' {
   throw new AppError('VALIDATION', `The report file must end in .html or .pdf (got "${out}").`);
 }
 
+/** A file-system refusal (permissions, a file where a folder should be, a full disk) as an IO error that says what to do. */
+function cannotWrite(file: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (!code || err instanceof AppError) return err as Error;
+  return new AppError('IO', `Cannot write the report to ${file} (${code}: ${(err as Error).message}). Choose a folder you can write to, with free space, and write the report again.`);
+}
+
 /** The report's data and HTML, without writing anything (the Compare view and tests use it). */
 export async function buildReport(deps: ReportDeps, sel: ReportSelection, ctx: JobContext): Promise<{ data: ReportData; html: string }> {
   const privacy = deps.privacy ?? studioPrivacySource(deps.store);
@@ -71,7 +78,9 @@ export async function createReport(deps: ReportDeps, req: CreateReportRequest, c
   ctx.throwIfCancelled();
   const runs = data.defences.map((d) => d.runId);
   const record = async (file: string, bytes: string | Uint8Array): Promise<string> => {
-    await writeFileAtomic(file, bytes);
+    await writeFileAtomic(file, bytes).catch((err: unknown) => {
+      throw cannotWrite(file, err);
+    });
     const reportId = `rep_${randomBytes(5).toString('hex')}`;
     deps.store.reports.insert({ id: reportId, path: file, runs, createdAt: data.createdAt });
     return reportId;

@@ -82,9 +82,18 @@ export function fail(code: ErrorCode, message: string): { ok: false; error: Erro
   return { ok: false, error: { code, message } };
 }
 
-/** Translates anything thrown into an envelope; unknown errors become INTERNAL with their message. */
+/** A failed system call (Node's system errors carry `code`, e.g. ENOSPC, and `syscall`): the disk or a path refused, not a bug. */
+function isSystemError(err: unknown): err is Error & { code: string; syscall: string } {
+  return err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && typeof (err as { syscall?: unknown }).syscall === 'string';
+}
+
+/**
+ * Translates anything thrown into an envelope: a failed system call (full disk, no permission, a
+ * missing or misplaced path) becomes IO with what to check; other unknown errors become INTERNAL.
+ */
 export function toErrorInfo(err: unknown): ErrorInfo {
   if (err instanceof AppError) return err.details ? { code: err.code, message: err.message, details: err.details } : { code: err.code, message: err.message };
+  if (isSystemError(err)) return { code: 'IO', message: `${err.message}. Check that the path exists, that it can be read and written, and that the disk has free space, then try again.` };
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'INTERNAL', message: `Unexpected error: ${message}. Please report it with the steps that led here.` };
 }

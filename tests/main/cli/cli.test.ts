@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/main/cli/index.ts';
@@ -30,6 +32,14 @@ describe('the veil command line', () => {
   it('lists datasets with --json', async () => {
     const r = await cli(['--data-dir', dataDir, 'datasets', 'list', '--json']);
     expect(JSON.parse(r.stdout).datasets.map((d: { name: string }) => d.name)).toContain('cli-faces');
+  });
+
+  it('says it cannot open a --data-dir that is not a folder it can use (IO, exit 4, what to do) instead of an unexpected error', async () => {
+    const file = join(dataDir, 'not-a-folder');
+    writeFileSync(file, 'a file');
+    const r = await cli(['--data-dir', join(file, 'home'), 'datasets', 'list', '--json']);
+    expect(r.code).toBe(4);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, error: { code: 'IO', message: expect.stringMatching(/Cannot open the data folder .*not-a-folder.*Point --data-dir \(or VEIL_HOME\) at a folder you can write to/) } });
   });
 
   it("refuses a command named like an Object.prototype member (toString, constructor) as unknown, exit 2 with a JSON error (regression: it exited 0 and printed nothing)", async () => {

@@ -39,6 +39,17 @@ describe('deleting a run with attacks', () => {
     expect(b.store.runs.list().some((x) => x.id === 'run_b')).toBe(true);
   });
 
+  it('puts back what it moved and deletes nothing when a folder cannot be moved, and says so (IO)', async () => {
+    await runWithAttack('run_d', 'atk_d', 'done');
+    // the attack's folder cannot move: its place in the trash is taken by a non-empty folder (ENOTEMPTY)
+    mkdirSync(folder('.trash', `run_d-${process.pid}`, 'attacks', 'atk_d', 'taken'), { recursive: true });
+    const r = await b.router.invoke('runs.delete', { run: 'run_d' });
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'IO', message: expect.stringMatching(/Cannot delete run "run_d".*Nothing was deleted/) });
+    expect(existsSync(join(folder('runs', 'run_d'), 'grid.png'))).toBe(true);
+    expect(existsSync(join(folder('attacks', 'atk_d'), 'grid.png'))).toBe(true);
+    expect(b.store.runs.list().some((x) => x.id === 'run_d')).toBe(true);
+  });
+
   it('after a crash puts the folders back when the run still exists, and removes them when it is gone', async () => {
     await runWithAttack('run_c', 'atk_c', 'done');
     const trash = folder('.trash', `run_c-${DEAD_PID}`);

@@ -32,6 +32,15 @@ describe("a training job's progress", () => {
     expect(seen).toEqual(['1/7', '4/7', '5/7', '7/7']);
   });
 
+  it('counts a resumed run from its checkpoint, in a phase that says so, so the ETA is timed on the steps this job takes', () => {
+    const { ctx, seen } = recorder();
+    const p = trainProgress(ctx);
+    // resumed at epoch 3 (of 4), step 1: 5 steps were taken before the checkpoint, 3 remain
+    p.step(step(2, 1, 4), 4);
+    p.step(step(3, 1, 4), 4);
+    expect(seen).toEqual(['resumed at epoch 3 of 4, step 2', '1/3', '3/3']);
+  });
+
   it("moves during adaptive's k = 2 reference, in a phase of its own, then counts the policy's epochs afresh", () => {
     const { ctx, seen } = recorder();
     const p = trainProgress(ctx);

@@ -15,6 +15,13 @@ describe('a crashed engine worker', () => {
     expect(b.store.runs.detail('crashy')).toMatchObject({ status: 'interrupted', error: expect.stringContaining('boom in the worker') });
   });
 
+  it('leaves a run that failed on the file system (a full disk) interrupted and resumable, and says to resume once it is fixed', async () => {
+    const full = { ...throwing, workerUrl: new URL('../../fixtures/disk-full-worker.ts', import.meta.url) };
+    const request = { dataset: 'faces', defense: 'none' as const, profile: 'quick' as const, epochs: 1, seed: 1, accuracyBudget: 0.02, backbone: 'scratch', name: 'full-disk' };
+    await expect(b.jobs.run('train', 'full', (job) => startTraining(full, request, job))).rejects.toMatchObject({ code: 'IO', message: expect.stringMatching(/ENOSPC.*The run is marked interrupted: once that is fixed, resume it/) });
+    expect(b.store.runs.detail('full-disk')).toMatchObject({ status: 'interrupted', error: expect.stringContaining('ENOSPC') });
+  });
+
   it('leaves the attack interrupted, with the crash in its error, and says how to resume', async () => {
     const run = b.store.runs.resolve('crashy');
     b.store.runs.finish(run.id, 'done', null);

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempBackend } from '../../helpers/temp.ts';
 
@@ -24,4 +26,16 @@ describe('the reports API', () => {
     const r = await b.router.invoke('reports.create', { dataset: 'd', out: 'r.html', pdf: 'r.html' });
     expect(r.ok ? null : r.error.code).toBe('VALIDATION');
   });
+
+  it('says it cannot write the report (IO, with what to do) when the output folder cannot be made, instead of an unexpected error', async () => {
+    const ds = (await b.router.invoke('datasets.synth', { name: 'faces', identities: 2, perIdentity: 2, size: 32 })) as { ok: true; value: { id: string } };
+    b.store.runs.create({ id: 'run_none', name: 'plain', datasetId: ds.value.id, defense: 'none', seed: 1, config: {} });
+    b.store.runs.finish('run_none', 'done', { accuracy: { identification: 0.9, verification: 0.9, tarAtFar1e2: null, tarAtFar1e3: null } });
+    const file = join(b.dataDir, 'a-file');
+    writeFileSync(file, 'not a folder');
+    const r = await b.router.invoke('reports.create', { runs: ['plain'], out: join(file, 'report.html') });
+    expect(r.ok ? null : r.error).toMatchObject({ code: 'IO', message: expect.stringMatching(/Cannot write the report to .*report\.html .*Choose a folder you can write to/) });
+    expect(b.store.reports.list()).toEqual([]);
+  });
 });
+

@@ -8,6 +8,13 @@ describe('the error envelope', () => {
     expect(Object.keys(toErrorInfo(new AppError('NOT_FOUND', 'gone')))).toEqual(['code', 'message']);
   });
 
+  it('reports a failed system call (a full disk) as IO that says what to check, not as an unexpected error to report', () => {
+    const full = Object.assign(new Error("ENOSPC: no space left on device, write"), { code: 'ENOSPC', errno: -28, syscall: 'write' });
+    expect(toErrorInfo(full)).toEqual({ code: 'IO', message: expect.stringMatching(/^ENOSPC: no space left on device, write\. Check that the path exists, .* the disk has free space/) });
+    // a programming error with a code but no system call stays INTERNAL
+    expect(toErrorInfo(Object.assign(new TypeError('bad argument'), { code: 'ERR_INVALID_ARG_TYPE' })).code).toBe('INTERNAL');
+  });
+
   it('rebuilds an AppError from an envelope with its details', () => {
     const info = { code: 'VALIDATION' as const, message: 'm', details: { duplicates: [['a', 'b']] } };
     expect(toErrorInfo(AppError.from(info))).toEqual(info);
