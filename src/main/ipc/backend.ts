@@ -55,7 +55,7 @@ function openDataDir(dataDir: string): Store {
 const openedHere = new Set<string>();
 
 /**
- * Whether the process that marked a run, an attack or a deletion as its own still runs. At a
+ * Whether the process that marked a run, an attack, a deletion or a staging folder as its own still runs. At a
  * folder's first opening nothing in it can be this process's yet, so our own pid there is a dead
  * process's that had the same pid (pids are reused: every start of a container is pid 1 again);
  * counted alive, its runs would stay 'running' for ever (no resume, no delete).
@@ -72,7 +72,7 @@ export function openBackend({ dataDir, printPdf, opener }: { dataDir: string; pr
   const alive = ownerAlive(dataDir);
   store.runs.markInterrupted(alive);
   store.attacks.markInterrupted(alive);
-  recoverCommittedFolders(store);
+  recoverCommittedFolders(store, alive);
   recoverDeletedRuns(store, dataDir, alive);
   const bus = new EventBus();
   const lab = new LabEngine();

@@ -2,7 +2,8 @@
  * The loopback HTTP bridge behind `veil serve`: serves the built renderer and the API.
  * `POST /api/<method>` carries a JSON request and returns the Result envelope; `GET /api/events`
  * streams server-sent events. Security: binds to loopback only, a per-launch bearer token on
- * every API call, Host (DNS rebinding) and Origin checks, a body size cap, strict CSP.
+ * every API call, Host (DNS rebinding) and Origin checks, a body size cap, strict CSP. A closed
+ * request does not cancel the job it started (a reload must not stop a training): `jobs.cancel` does.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -177,13 +178,12 @@ export async function startHttpBridge(opts: HttpBridgeOptions): Promise<HttpBrid
     } catch {
       return sendError(res, { code: 'VALIDATION', message: 'The request body is not valid JSON.' });
     }
-    const controller = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) controller.abort();
-    });
     const method = decodePath(url.pathname.slice('/api/'.length));
     if (method === null) return sendError(res, { code: 'VALIDATION', message: 'The method name in the URL is not valid percent-encoding. Call /api/<method>, e.g. /api/datasets.list.' });
-    const result = await opts.router.invoke(method, payload, { signal: controller.signal });
+    // No signal: a tab that reloads or closes drops its request, and must not cancel the training,
+    // attack or export that request started (Electron's IPC has no such tie); `jobs.cancel` stops jobs.
+    const result = await opts.router.invoke(method, payload);
+    if (res.destroyed) return; // the client went away; the job's outcome is in the store and the event stream
     if (result.ok) sendJson(res, 200, result);
     else sendError(res, result.error);
   }

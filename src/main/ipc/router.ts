@@ -8,7 +8,10 @@ import { isMethodName, requestSchemas, type MethodName, type ParsedRequestOf, ty
 import { fail, ok, toErrorInfo, type Result } from '../../shared/contract/errors.ts';
 
 export interface CallContext {
-  /** aborted when the caller goes away (HTTP client disconnect, CLI Ctrl-C) */
+  /**
+   * Cancels the call and any job it starts: the CLI's Ctrl-C. The HTTP bridge and Electron's IPC
+   * pass none: a window or tab that reloads or closes must not cancel its jobs (`jobs.cancel` does).
+   */
   signal?: AbortSignal;
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/contract/errors.ts';
 import { processAlive } from '../platform/process.ts';
 import type { Store } from '../store/store.ts';
+import type { JobRunner } from './job-runner.ts';
 
 const TRASH = '.trash';
 
@@ -18,13 +19,18 @@ function moves(dataDir: string, trash: string, runId: string, attackIds: readonl
   return [{ from: join(dataDir, 'runs', runId), to: join(trash, 'run') }, ...attackIds.map((a) => ({ from: join(dataDir, 'attacks', a), to: join(trash, 'attacks', a) }))];
 }
 
-/** Deletes a finished (or failed, cancelled, interrupted) run, its attacks and all their files. */
-export async function deleteRun(store: Store, dataDir: string, ref: string): Promise<string> {
+/** The key an export job holds on its run (`JobContext.hold`): the run is not deleted under it. */
+export const runHold = (runId: string): string => `run:${runId}`;
+
+/** Deletes a finished (or failed, cancelled, interrupted) run, its attacks and all their files; refuses while a job of `jobs` (an export) holds the run. */
+export async function deleteRun(store: Store, dataDir: string, ref: string, jobs?: Pick<JobRunner, 'holder'>): Promise<string> {
   const run = store.runs.resolve(ref);
   if (run.status === 'running' || run.status === 'queued') throw new AppError('CONFLICT', `Run "${run.name}" is still ${run.status}. Cancel it first, then delete it.`);
   const attacks = store.attacks.list(run.id);
   const busy = attacks.find((a) => a.status === 'running' || a.status === 'queued');
   if (busy) throw new AppError('CONFLICT', `Attack ${busy.id} on run "${run.name}" is still ${busy.status}. Cancel the attack first (Cancel in the job bar, or stop its veil attack), then delete the run.`);
+  const holder = jobs?.holder(runHold(run.id));
+  if (holder) throw new AppError('CONFLICT', `A job still uses run "${run.name}" (${holder.label}). Wait for it to finish or cancel it (Cancel in the job bar), then delete the run.`);
   const trash = join(dataDir, TRASH, `${run.id}-${process.pid}`);
   mkdirSync(join(trash, 'attacks'), { recursive: true });
   const moved: { from: string; to: string }[] = [];

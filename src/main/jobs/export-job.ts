@@ -14,6 +14,7 @@ import { stageDirectory } from '../data/fs/atomic.ts';
 import type { ExportItem } from '../engine/export/masked-export.ts';
 import type { FromWorker } from '../engine/protocol.ts';
 import type { Store } from '../store/store.ts';
+import { runHold } from './delete-run.ts';
 import { callEngine } from './engine-call.ts';
 import type { JobContext } from './job-runner.ts';
 import { privateClasses } from './train-data.ts';
@@ -45,6 +46,14 @@ async function holdsExport(dir: string): Promise<boolean> {
   }
 }
 
+/** Refuses a destination the export may not replace: checked at the start, and again just before the final rename (the folder may have changed meanwhile). */
+async function checkDestination(out: string, force: boolean): Promise<void> {
+  if (!(await isNonEmptyDir(out))) return;
+  // [ours] force replaces the whole folder, so only one this studio wrote: never a user's folder of other files
+  if (!(await holdsExport(out))) throw new AppError('CONFLICT', `${out} is not empty and holds no studio export. Choose an empty or new folder (--force replaces only a previous export).`);
+  if (!force) throw new AppError('CONFLICT', `${out} holds a previous export. Choose an empty folder, or pass --force to replace it.`);
+}
+
 /** A file-system refusal (permissions, read-only or full disk) as an IO error that says what to do. */
 function cannotWrite(out: string, err: unknown): Error {
   const code = (err as NodeJS.ErrnoException).code;
@@ -54,6 +63,7 @@ function cannotWrite(out: string, err: unknown): Error {
 
 export async function exportMaskedSet(deps: { store: Store; dataDir: string }, req: ParsedRequestOf<'exports.create'>, ctx: JobContext): Promise<ExportResponse> {
   const run = deps.store.runs.resolve(req.run);
+  ctx.hold(runHold(run.id)); // runs.delete refuses until the export ends
   if (run.status !== 'done') throw new AppError('CONFLICT', `Run "${run.name}" is ${run.status}; export a finished run.`);
   if (run.defense === 'none') throw new AppError('UNSUPPORTED', `Run "${run.name}" is undefended: there is nothing masked to export. Export a run trained with a defence (e.g. --defense ppfr-fd).`);
   if (run.defense === 'dp-sgd') {
@@ -62,11 +72,7 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
   const checkpoint = deps.store.runs.checkpoint(run.id);
   if (!checkpoint) throw new AppError('NOT_FOUND', `Run "${run.name}" has no checkpoint to export from.`);
   const out = resolve(req.out);
-  if (await isNonEmptyDir(out)) {
-    // [ours] force replaces the whole folder, so only one this studio wrote: never a user's folder of other files
-    if (!(await holdsExport(out))) throw new AppError('CONFLICT', `${out} is not empty and holds no studio export. Choose an empty or new folder (--force replaces only a previous export).`);
-    if (!req.force) throw new AppError('CONFLICT', `${out} holds a previous export. Choose an empty folder, or pass --force to replace it.`);
-  }
+  await checkDestination(out, req.force);
 
   const dataset = deps.store.datasets.resolve(run.datasetId);
   const detail = deps.store.datasets.detail(dataset.id);
@@ -150,6 +156,9 @@ export async function exportMaskedSet(deps: { store: Store; dataDir: string }, r
     const text = JSON.stringify(manifest, null, 2);
     await writeFile(join(stage.path, 'manifest.json'), text);
     ctx.throwIfCancelled();
+    await checkDestination(out, req.force);
+    // another process (a CLI) may have deleted the run meanwhile: write nothing rather than an unrecorded folder
+    if (!deps.store.runs.checkpoint(run.id)) throw new AppError('CONFLICT', `Run "${run.name}" was deleted during the export; nothing was written.`);
     await stage.commit().catch((err: unknown) => {
       throw cannotWrite(out, err);
     });

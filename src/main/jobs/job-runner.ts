@@ -18,12 +18,14 @@ export interface JobContext {
   setSubject(subject: string): void;
   /** Throws CANCELLED when the job was cancelled; call between units of work. */
   throwIfCancelled(): void;
+  /** Marks something the job reads or writes until it ends (`run:<id>`), so a deletion can refuse meanwhile (`JobRunner.holder`). */
+  hold(resource: string): void;
 }
 
 const EMIT_INTERVAL_MS = 100;
 
 export class JobRunner {
-  private readonly jobs = new Map<string, { info: JobInfo; controller: AbortController }>();
+  private readonly jobs = new Map<string, { info: JobInfo; controller: AbortController; holds: Set<string> }>();
   private readonly bus: EventBus;
 
   constructor(bus: EventBus) {
@@ -41,12 +43,19 @@ export class JobRunner {
     return true;
   }
 
+  /** The running job that holds `resource` (see `JobContext.hold`), or null. Jobs start at once: none waits queued. */
+  holder(resource: string): JobInfo | null {
+    const job = [...this.jobs.values()].find((j) => j.info.status === 'running' && j.holds.has(resource));
+    return job ? { ...job.info } : null;
+  }
+
   async run<T>(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<T>, signal?: AbortSignal): Promise<T> {
     const controller = new AbortController();
     if (signal?.aborted) controller.abort();
     else signal?.addEventListener('abort', () => controller.abort(), { once: true });
     const info: JobInfo = { id: randomUUID(), kind, label, status: 'running', done: 0, total: 0, etaSeconds: null, subject: null, error: null };
-    this.jobs.set(info.id, { info, controller });
+    const holds = new Set<string>();
+    this.jobs.set(info.id, { info, controller, holds });
     let started = performance.now();
     let lastEmit = 0;
     const emit = (): void => this.bus.emit('job.progress', { ...info });
@@ -75,6 +84,7 @@ export class JobRunner {
       throwIfCancelled: () => {
         if (controller.signal.aborted) throw new AppError('CANCELLED', `${label} was cancelled; nothing was kept.`);
       },
+      hold: (resource) => void holds.add(resource),
     };
     emit();
     try {

@@ -5,8 +5,9 @@
 import { recoverDirectory } from '../data/fs/atomic.ts';
 import type { Store } from '../store/store.ts';
 
-export function recoverCommittedFolders(store: Store): number {
+/** `alive`: which pids still run (see `recoverDirectory`); their staging folders are kept. */
+export function recoverCommittedFolders(store: Store, alive?: (pid: number) => boolean): number {
   const folders = store.runs.committedFolders();
-  for (const folder of folders) recoverDirectory(folder);
+  for (const folder of folders) recoverDirectory(folder, alive);
   return folders.length;
 }

@@ -1,5 +1,6 @@
 // At start-up a run or attack marked as ours (this pid) belongs to a dead process that had our pid (pids are reused: pid 1 in every container start).
-import { cpSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openBackend } from '../../../src/main/ipc/backend.ts';
 import { tempDir } from '../../helpers/temp.ts';
@@ -23,6 +24,29 @@ describe('opening a data folder', () => {
     expect(restarted.store.runs.resolve('run_y').status).toBe('interrupted');
     expect(restarted.store.attacks.detail('atk_x').status).toBe('interrupted');
     restarted.close();
+  });
+
+  it("removes a checkpoint's staging folder left under this very pid at the folder's first opening, and keeps this process's own later (regression: never cleaned)", async () => {
+    const before = tempDir();
+    const checkpoints = tempDir();
+    const checkpoint = join(checkpoints, 'checkpoint');
+    mkdirSync(checkpoint);
+    const b = openBackend({ dataDir: before });
+    await b.router.invoke('datasets.synth', { name: 'faces', identities: 2, perIdentity: 2, size: 32 });
+    b.store.runs.create({ id: 'run_s', name: 's', datasetId: b.store.datasets.resolve('faces').id, defense: 'none', seed: 1, config: {} });
+    b.store.runs.setCheckpoint('run_s', 1, 0, checkpoint, 'h');
+    b.store.runs.finish('run_s', 'done', null);
+    b.close();
+    const stale = `.checkpoint.tmp-${process.pid}-00000000`;
+    mkdirSync(join(checkpoints, stale)); // a save an earlier process with our pid never finished
+    const after = tempDir();
+    cpSync(before, after, { recursive: true });
+    openBackend({ dataDir: after }).close();
+    expect(readdirSync(checkpoints)).toEqual(['checkpoint']);
+    // opened again, the folder's staging folders under our pid are this process's own saves
+    mkdirSync(join(checkpoints, stale));
+    openBackend({ dataDir: after }).close();
+    expect(readdirSync(checkpoints).sort()).toEqual([stale, 'checkpoint']);
   });
 
   it('leaves the runs of this process alone when it opens the same folder again', async () => {

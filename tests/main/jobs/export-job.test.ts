@@ -132,6 +132,27 @@ describe('masked training-set export', () => {
     expect(readFileSync(join(target, 'thesis.txt'), 'utf8')).toBe('years of work');
   });
 
+  /** Calls `act` once, when the engine reports the export's first progress (the export is under way). */
+  const duringExport = <T>(act: () => T): Promise<T> =>
+    new Promise((resolve) => {
+      const stop = b.bus.subscribe((e) => {
+        if (e.event === 'job.progress' && e.payload.kind === 'export' && e.payload.status === 'running' && e.payload.total > 0) resolve((stop(), act()));
+      });
+    });
+
+  it('re-checks the folder before the final rename: files put there during the export are kept, even when forced (regression)', async () => {
+    const target = join(out, 'filled-meanwhile');
+    const filled = duringExport(() => {
+      mkdirSync(target);
+      writeFileSync(join(target, 'notes.txt'), 'written during the export');
+    });
+    const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor', force: true });
+    await filled;
+    expect(r).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(r.ok ? '' : r.error.message).toMatch(/holds no studio export/);
+    expect(readdirSync(target)).toEqual(['notes.txt']);
+  });
+
   it('refuses to export an undefended run', async () => {
     const r = await b.router.invoke('exports.create', { run: 'plain', out: join(out, 'plain'), format: 'tensor' });
     expect(r).toMatchObject({ ok: false, error: { code: 'UNSUPPORTED' } });
@@ -140,5 +161,18 @@ describe('masked training-set export', () => {
 
   it('leaves no staging folder behind', () => {
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
+  });
+
+  it('refuses runs.delete while the run is being exported, says to wait or cancel, and the export is recorded (regression: FK error, folder left unrecorded)', async () => {
+    const target = join(out, 'kept-run');
+    const deleting = duringExport(() => b.router.invoke('runs.delete', { run: run.runId }));
+    const r = await b.router.invoke('exports.create', { run: run.runId, out: target, format: 'tensor' });
+    const refused = await deleting;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/Wait for it to finish or cancel it/);
+    if (!r.ok) throw new Error(r.error.message);
+    expect(b.store.runs.exports().find((e) => e.path === target)).toMatchObject({ runId: run.runId });
+    // the export over, the run deletes
+    expect(await b.router.invoke('runs.delete', { run: run.runId })).toMatchObject({ ok: true });
   });
 });

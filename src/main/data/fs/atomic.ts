@@ -48,10 +48,12 @@ export async function writeFileAtomic(target: string, data: Uint8Array | string)
 /**
  * Recovers `target` after an interrupted folder commit: when only the previous version exists
  * (the crash came between "aside" and "in") it is renamed back; when both exist (between "in"
- * and "delete") the previous one is deleted. Staging folders of dead processes are removed.
- * Synchronous: it runs at start-up, before anything reads the folder.
+ * and "delete") the previous one is deleted. Staging folders of dead processes are removed;
+ * `alive` says which pids still run (at a data folder's first opening the caller counts its own
+ * pid dead: what it finds there was left by an earlier process with the same pid). Synchronous: it
+ * runs at start-up, before anything reads the folder.
  */
-export function recoverDirectory(target: string): void {
+export function recoverDirectory(target: string, alive: (pid: number) => boolean = processAlive): void {
   const previous = previousSibling(target);
   if (existsSync(previous)) {
     if (existsSync(target)) rmSync(previous, { recursive: true, force: true });
@@ -63,7 +65,7 @@ export function recoverDirectory(target: string): void {
   for (const name of readdirSync(parent)) {
     if (!name.startsWith(prefix)) continue;
     const pid = Number(name.slice(prefix.length).split('-')[0]);
-    if (!processAlive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
+    if (!alive(pid)) rmSync(join(parent, name), { recursive: true, force: true });
   }
 }
 

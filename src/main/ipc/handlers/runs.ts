@@ -24,7 +24,7 @@ export function runHandlers(b: Backend): RunHandlers {
       return b.store.runs.detail(run.id);
     },
     'runs.delete': async (req) => {
-      const id = await deleteRun(b.store, b.dataDir, req.run);
+      const id = await deleteRun(b.store, b.dataDir, req.run, b.jobs);
       b.bus.emit('runs.changed', { runId: id });
       return { deleted: id };
     },

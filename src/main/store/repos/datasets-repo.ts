@@ -247,6 +247,16 @@ export class DatasetsRepo {
     if (inUse.n > 0) {
       throw new AppError('CONFLICT', `This dataset has ${inUse.n} training run(s). Delete its runs first, or keep the dataset.`);
     }
+    // an attack's `--public D` names D by id or name; its pixel cache must outlive the attack
+    const attack = this.db
+      .prepare(
+        `SELECT a.id, a.status FROM attacks a JOIN datasets d ON d.id = ?
+         WHERE a.status IN ('running', 'queued') AND json_extract(a.config, '$.public') IN (d.id, d.name) LIMIT 1`,
+      )
+      .get(datasetId) as { id: string; status: string } | undefined;
+    if (attack) {
+      throw new AppError('CONFLICT', `Attack ${attack.id} is ${attack.status} and uses this dataset as its public faces. Wait for it to finish or cancel it (Cancel in the job bar, or stop its veil attack), then delete the dataset.`);
+    }
     this.db.prepare('DELETE FROM datasets WHERE id = ?').run(datasetId);
   }
 }
