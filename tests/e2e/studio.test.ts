@@ -231,6 +231,7 @@ describe('the studio views in Chromium', () => {
       expect(list!.x + list!.width, 'the list’s last column ends before the open attack').toBeLessThanOrEqual(open!.x);
       for (const view of ['Datasets', 'Defence Lab', 'Runs', 'Attacks', 'Compare', 'Export']) {
         await nav(view);
+        if (view === 'Datasets') await page.locator('.dataset-row').first().click();
         await page.waitForTimeout(300);
         const fit = await page.locator('main').evaluate((el) => ({ right: el.getBoundingClientRect().right, wide: el.scrollWidth - el.clientWidth }));
         expect(fit.right, `${view}: main ends inside the window`).toBeLessThanOrEqual(1024);
