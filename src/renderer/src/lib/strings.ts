@@ -91,6 +91,7 @@ export const t = {
     pickImage: 'Pick another image',
   },
   runs: {
+    identHint: 'Identification accuracy on held-out images of the private people (top-1)',
     title: 'Runs',
     intro: 'Train a face-recognition model under a defence and watch its curves as it trains; every run keeps its frozen config, seed, backend and versions. Cancel, resume, tag and annotate runs here; attack them in Attacks.',
     trainTitle: 'Train a face model',
@@ -207,6 +208,7 @@ export const t = {
     listTitle: 'Attacks',
     pick: 'Pick an attack to see its per-identity panels.',
     thisRun: 'This run',
+    acc1Hint: 'Judge Acc@1: the share of the attack’s reconstructions the independent judge names as the right person (a blind guess: 1 / private people). Open the attack to see it beside the undefended run.',
     reference: 'Undefended run (reference)',
     noReference: 'No finished attack of this kind on an undefended run of this dataset and seed trained the same way (backbone, profile, input size) yet: train or attack one for the reference.',
     chance: 'Blind guess (chance)',
