@@ -305,6 +305,13 @@ describe('the studio views in Chromium', () => {
     await filter.selectOption('');
   });
 
+  it('sets a defended run’s accuracy beside its undefended reference on the run page', async () => {
+    expect(await api('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, name: 'fd-like-baseline', backbone: 'scratch' })).toMatchObject({ ok: true });
+    await nav('Runs');
+    await page.getByRole('button', { name: 'fd-like-baseline' }).click();
+    await expect.poll(() => page.locator('.run-reference').textContent(), { timeout: 10_000 }).toMatch(/Undefended reference: baseline-run \(same dataset and seed, trained the same way\), \d+\.\d% identification; this defence costs -?\d+\.\d points\./);
+  });
+
   it('raised no page error in any view', () => {
     expect(pageErrors).toEqual([]);
   });

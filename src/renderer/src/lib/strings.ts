@@ -151,6 +151,9 @@ export const t = {
     series: 'Every metric series',
     result: 'Result',
     identification: 'Identification',
+    reference: (name: string, acc: string, points: string | null) =>
+      `Undefended reference: ${name} (same dataset and seed, trained the same way), ${acc} identification${points ? `; this defence costs ${points} points` : ''}.`,
+    noReference: (note: string) => note || 'No undefended reference to set this accuracy beside: train the undefended run (defence none) on this dataset with the same seed, backbone and profile.',
     verification: 'Verification',
     tar2: 'TAR @ FAR 0.01',
     tar3: 'TAR @ FAR 0.001',

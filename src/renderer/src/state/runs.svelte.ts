@@ -5,6 +5,9 @@
  */
 import type { RequestOf, VeilApi } from '../../../shared/contract/api.ts';
 import type { RunDetail, RunSummary } from '../../../shared/domain/run.ts';
+
+/** The open defended run's undefended reference, as Compare and `veil compare` pick it (compare.dataset), or why there is none. */
+export type RunReference = { forRun: string; name: string; identification: number | null } | { forRun: string; note: string };
 import { applyEvent, emptyLive, fromSeries, type LiveRun } from './live-run.ts';
 
 export class RunsState {
@@ -16,6 +19,7 @@ export class RunsState {
   openId = $state<string | null>(null);
   detail = $state<RunDetail | null>(null);
   live = $state<Record<string, LiveRun>>({});
+  reference = $state<RunReference | null>(null);
   private readonly api: VeilApi;
   /** open the next new run that appears (the one this window just started) */
   private follow = false;
@@ -93,6 +97,7 @@ export class RunsState {
     if (this.openId !== id) return;
     if (!r.ok) return void (this.error = r.error.message);
     this.detail = r.value;
+    if (r.value.status === 'done' && r.value.defense !== 'none' && this.reference?.forRun !== id) void this.loadReference(r.value);
     const stored = fromSeries(r.value.metrics);
     const live = this.live[id];
     // Keep the step curve gathered from events; take the epoch series from the store.
@@ -115,5 +120,13 @@ export class RunsState {
     if (this.openId === id) await this.open(null);
     delete this.live[id];
     await this.refresh();
+  }
+
+  private async loadReference(run: RunDetail): Promise<void> {
+    const r = await this.api.invoke('compare.dataset', { dataset: run.datasetId });
+    if (this.openId !== run.id || !r.ok) return;
+    const row = r.value.rows.find((x) => x.runId === run.id);
+    const ref = row?.referenceRunId ? r.value.rows.find((x) => x.runId === row.referenceRunId) : null;
+    this.reference = ref ? { forRun: run.id, name: ref.name, identification: ref.accuracy?.identification ?? null } : { forRun: run.id, note: row?.referenceNote ?? '' };
   }
 }
