@@ -306,8 +306,11 @@ describe('the studio views in Chromium', () => {
   });
 
   it('sets a defended run’s accuracy beside its undefended reference on the run page', async () => {
-    expect(await api('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, name: 'fd-like-baseline', backbone: 'scratch' })).toMatchObject({ ok: true });
     await nav('Runs');
+    // regression: live-run's page was shown before any undefended run existed; opening it again looks again
+    await page.getByRole('button', { name: 'live-run' }).click();
+    await expect.poll(() => page.locator('.run-reference').textContent(), { timeout: 10_000 }).toMatch(/^Undefended reference: baseline-run /);
+    expect(await api('runs.train', { dataset: 'faces', defense: 'ppfr-fd', profile: 'quick', epochs: 1, name: 'fd-like-baseline', backbone: 'scratch' })).toMatchObject({ ok: true });
     await page.getByRole('button', { name: 'fd-like-baseline' }).click();
     await expect.poll(() => page.locator('.run-reference').textContent(), { timeout: 10_000 }).toMatch(/Undefended reference: baseline-run \(same dataset and seed, trained the same way\), \d+\.\d% identification; this defence costs -?\d+\.\d points\./);
   });

@@ -89,6 +89,7 @@ export class RunsState {
   async open(id: string | null): Promise<void> {
     this.openId = id;
     this.detail = null;
+    this.reference = null;
     if (id) await this.loadDetail(id);
   }
 
